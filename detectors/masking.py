@@ -17,7 +17,8 @@ def mask_value(value: object, entity_type: str | None = None) -> str:
     if entity_type == "EMAIL_ADDRESS" or ("@" in text and " " not in text.strip()):
         local, _, domain = text.partition("@")
         tld = domain.rsplit(".", 1)[-1] if "." in domain else ""
-        return f"{local[:1]}{MASK_CHAR * 3}@{MASK_CHAR * 3}.{tld}" if tld else f"{local[:1]}{MASK_CHAR * 3}@{MASK_CHAR * 3}"
+        masked = f"{local[:1]}{MASK_CHAR * 3}@{MASK_CHAR * 3}"
+        return f"{masked}.{tld}" if tld else masked
     digits = sum(ch.isdigit() for ch in text)
     if digits >= max(4, len(text) // 2):
         keep = 2 if digits >= 8 else 0
