@@ -1,0 +1,31 @@
+"""Cache keys for Prefect tasks: input file checksums, settings and the code version.
+
+A re-run over unchanged files reuses the profile; a changed file, sample size or code version
+profiles again. Policy changes do not affect profiles; deliveries are keyed in `manifest.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from detectors.reading import file_sha256
+
+
+def code_version() -> str:
+    try:
+        return version("teleprivacy")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def profile_cache_key(context: Any, parameters: dict[str, Any]) -> str:
+    """Key a profile on the bytes of its inputs, the sample size and the code version."""
+    digest = hashlib.sha256()
+    digest.update(f"profile|{code_version()}|{parameters['kind']}|{parameters['name']}".encode())
+    digest.update(f"|{parameters['sample_rows']}|{parameters.get('fmt')}".encode())
+    for path in parameters["files"]:
+        digest.update(f"|{Path(path).name}:{file_sha256(Path(path))}".encode())
+    return digest.hexdigest()

@@ -1,0 +1,192 @@
+"""What each CLI command does. Library errors propagate to `flows.cli`, which prints them."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import policy
+from flows.exit_codes import ExitCode
+
+DEMO_CONFIG = Path(__file__).with_name("defaults") / "demo.yaml"
+DEMO_KEY_ENV = "TELEPRIVACY_KEY"
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stdout, flush=True)
+
+
+def _preflight(config_path: Path) -> policy.PipelineConfig:
+    """Validate configuration, pack, key and input files before a flow starts.
+
+    User mistakes surface here as one clear message instead of a failed flow run.
+    """
+    import redaction
+
+    config = policy.load_config(config_path)
+    policy.load_pack(config.policy_ref)
+    for dataset in config.datasets:
+        dataset.files()
+    if config.deliveries:
+        redaction.load_key(config.key, secret_loader=_no_prefect_secret_here)
+    return config
+
+
+def _no_prefect_secret_here(block_name: str) -> str:
+    """Preflight reads Secret blocks too, so a missing block fails before the flow."""
+    from flows.pipeline import _prefect_secret
+
+    return _prefect_secret(block_name)
+
+
+def _print_outcome(outcome) -> int:
+    _say(outcome.summary)
+    if outcome.deliveries_dir:
+        _say(f"\nRedacted outputs: {outcome.deliveries_dir}")
+    if outcome.report_html:
+        _say(f"Report:           {outcome.report_html}")
+        _say(f"Report (JSON):    {outcome.report_json}")
+    return int(outcome.exit_code)
+
+
+def run(config_path: Path, out: Path, dask: str | None = None) -> int:
+    _preflight(config_path)
+    from flows.pipeline import pipeline_flow
+    from flows.runners import with_task_runner
+
+    flow = with_task_runner(pipeline_flow, dask)
+    return _print_outcome(flow(str(config_path.resolve()), str(out.resolve())))
+
+
+def demo(out: Path, rows: int = 2000) -> int:
+    """Generate the three sample datasets next to a copy of the demo config and run it."""
+    import os
+
+    import synthetic
+
+    out.mkdir(parents=True, exist_ok=True)
+    data = out / "data"
+    for kind in ("cdr", "billing", "tickets"):
+        synthetic.generate(kind, rows, data / kind, seed=7)
+    config = out / "demo.yaml"
+    config.write_text(DEMO_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    if not os.environ.get(DEMO_KEY_ENV):
+        os.environ[DEMO_KEY_ENV] = _demo_key(out)
+        _say(f"demo: no {DEMO_KEY_ENV} set; using a demo key kept in {out / '.demo-key'}")
+    _say(f"demo: generated {rows} rows each of cdr, billing and tickets under {data}")
+    return run(config, out)
+
+
+def _demo_key(out: Path) -> str:
+    """A random key for the demo only, created once with owner-only permissions."""
+    path = out / ".demo-key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def scan(paths: list[Path], kind: str, out: Path, fmt: str | None = None) -> int:
+    import detectors
+
+    profile = detectors.profile_dataset("scan", kind, paths, fmt=fmt)
+    _say(detectors.format_profile_table(profile))
+    if profile.quarantined_count:
+        _say(f"\n{profile.quarantined_count} malformed rows quarantined (see rows above).")
+    return int(ExitCode.OK)
+
+
+def check(config_path: Path) -> int:
+    import detectors
+
+    config = policy.load_config(config_path)
+    pack = policy.load_pack(config.policy_ref)
+    profiles = {
+        ds.name: detectors.profile_dataset(
+            ds.name, str(ds.kind), ds.files(), sample_rows=config.sample_rows, fmt=ds.format
+        ).fields
+        for ds in config.datasets
+    }
+    decisions = policy.evaluate_config(pack, config, profiles)
+    _say(policy.format_decision_table(decisions))
+    denied = [d for d in decisions if d.status is policy.DeliveryStatus.DENIED]
+    for decision in denied:
+        _say(f"\nDENIED {decision.delivery}: " + "; ".join(decision.denial_reasons))
+        for hint in decision.unblock_hints:
+            _say(f"  to unblock: {hint}")
+    return int(ExitCode.BLOCKED if denied else ExitCode.OK)
+
+
+def generate(kind: str, rows: int, out: Path, seed: int) -> int:
+    import synthetic
+
+    result = synthetic.generate(kind, rows, out, seed=seed)
+    _say(f"wrote {result.rows} {kind} rows to {result.data_path} (labels: {result.labels_path})")
+    return int(ExitCode.OK)
+
+
+def verify(path: Path, fmt: str | None = None) -> int:
+    import detectors
+
+    profile = detectors.profile_dataset("verify", "billing", [path], fmt=fmt)
+    personal = [f for f in profile.fields if f.is_personal]
+    _say(detectors.format_profile_table(profile))
+    if personal:
+        _say(f"\n{len(personal)} column(s) still hold personal data in clear.")
+        return int(ExitCode.BLOCKED)
+    _say("\nNo personal data found in clear.")
+    return int(ExitCode.OK)
+
+
+def evaluate(kind: str, rows: int, seed: int) -> int:
+    import tempfile
+
+    import detectors
+    import synthetic
+
+    kinds = ["cdr", "billing", "tickets"] if kind == "all" else [kind]
+    with tempfile.TemporaryDirectory(prefix="teleprivacy-eval-") as tmp:
+        for k in kinds:
+            data = Path(tmp) / k
+            synthetic.generate(k, rows, data, seed=seed)
+            if k == "tickets":
+                scores = detectors.evaluate_tickets(data)
+            else:
+                scores = detectors.evaluate_dataset(data, k)
+            _say(f"## {k} ({rows} rows, seed {seed})\n")
+            _say(scores.format_table())
+            _say("")
+    return int(ExitCode.OK)
+
+
+def serve(config_path: Path, out: Path, cron: str, name: str) -> int:
+    _preflight(config_path)
+    from flows.pipeline import pipeline_flow
+
+    pipeline_flow.serve(
+        name=name,
+        cron=cron,
+        parameters={"config_path": str(config_path.resolve()), "out_dir": str(out.resolve())},
+        tags=["teleprivacy"],
+    )
+    return int(ExitCode.OK)
+
+
+def history(path: Path, limit: int) -> int:
+    import reports
+
+    if not path.exists():
+        _say(f"no run history at {path} yet: it is written by `teleprivacy run`")
+        return int(ExitCode.OK)
+    _say(reports.format_history(reports.RunHistory(path).list(limit)))
+    return int(ExitCode.OK)
+
+
+def reidentify(values: list[str], field: str, legal_basis: str, audit_log: Path) -> int:
+    import redaction
+
+    key = redaction.load_key(None)
+    for value in redaction.reidentify(values, key, field, legal_basis, audit_log):
+        _say(value)
+    return int(ExitCode.OK)

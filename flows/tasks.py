@@ -1,0 +1,80 @@
+"""Prefect tasks: each reads, calls one library function, and returns a typed summary.
+
+Tasks pass paths and summaries, never DataFrames of raw data. Tasks that touch raw data keep
+their results in memory only (`persist_result=False`); only I/O is retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from prefect import task
+
+import detectors
+import policy
+import redaction
+from detectors.findings import DatasetProfile
+from flows.caching import profile_cache_key
+from policy.decisions import DeliveryDecision
+from redaction.results import DeliveryResult
+
+IO_RETRIES = 2
+IO_RETRY_DELAY_S = 2
+
+
+@task(
+    name="profile-dataset",
+    task_run_name="profile {name}",
+    retries=IO_RETRIES,
+    retry_delay_seconds=IO_RETRY_DELAY_S,
+    retry_condition_fn=lambda task, run, state: _is_transient(state),
+    cache_key_fn=profile_cache_key,
+    persist_result=True,  # profiles hold masked examples only, no raw values
+)
+def profile_dataset_task(
+    name: str, kind: str, files: Sequence[Path], sample_rows: int, fmt: str | None
+) -> DatasetProfile:
+    """Profile a dataset's columns from a sample."""
+    return detectors.profile_dataset(name, kind, list(files), sample_rows=sample_rows, fmt=fmt)
+
+
+@task(name="evaluate-policy", task_run_name="evaluate {delivery.name}")
+def evaluate_policy_task(
+    pack: policy.PolicyPack, delivery: policy.DeliverySpec, profile: DatasetProfile, kind: str
+) -> DeliveryDecision:
+    """Decide every field of one delivery against the policy pack."""
+    return policy.evaluate_delivery(pack, delivery, profile.fields, kind)
+
+
+@task(
+    name="deliver-file",
+    task_run_name="deliver {plan.delivery} part {part}",
+    retries=IO_RETRIES,
+    retry_delay_seconds=IO_RETRY_DELAY_S,
+    retry_condition_fn=lambda task, run, state: _is_transient(state),
+    persist_result=False,  # reads raw data
+)
+def deliver_file_task(
+    plan: redaction.RedactionPlan,
+    source: Path,
+    out_dir: Path,
+    part: int,
+    fmt: str,
+    input_format: str | None,
+) -> DeliveryResult:
+    """Redact, write atomically and verify one input file of a delivery."""
+    return redaction.deliver(
+        plan, [source], out_dir, fmt=fmt, input_format=input_format, part=part
+    )
+
+
+def _is_transient(state) -> bool:
+    """Retry only I/O failures that may pass: never policy, configuration or input errors."""
+    try:
+        state.result()
+    except (OSError, TimeoutError) as exc:
+        return not isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError)
+    except Exception:
+        return False
+    return False
