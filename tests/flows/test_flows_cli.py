@@ -1,0 +1,72 @@
+"""The `teleprivacy` command: help for every command, clear errors and exit statuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.cli import build_parser, main
+from flows.exit_codes import ExitCode
+
+
+def _commands() -> list[str]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return sorted(sub.choices)
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_has_help(command: str, capsys):
+    """A command without a description is undocumented."""
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert len(capsys.readouterr().out) > 80
+
+
+def test_missing_config_is_a_clear_error(tmp_path: Path, capsys):
+    """A missing file names the file, exits 2, prints no traceback."""
+    code = main(["check", str(tmp_path / "nope.yaml")])
+    err = capsys.readouterr().err
+    assert code == ExitCode.BAD_INPUT
+    assert "nope.yaml" in err
+    assert "Traceback" not in err
+
+
+def test_unknown_config_key_is_named(tmp_path: Path, capsys):
+    """Unknown keys are errors that name them."""
+    config = tmp_path / "c.yaml"
+    config.write_text("policy: voipms\ndatasets: []\ndeliveries: []\nbogus: 1\n")
+    assert main(["check", str(config)]) == ExitCode.BAD_INPUT
+    assert "bogus" in capsys.readouterr().err
+
+
+def test_run_without_key_stops_before_reading_data(
+    demo_workspace: Path, tmp_path: Path, capsys, monkeypatch
+):
+    """No key, no run: the message says how to provide one; nothing is written."""
+    monkeypatch.delenv("TELEPRIVACY_KEY", raising=False)
+    code = main(["run", str(demo_workspace / "demo.yaml"), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == ExitCode.BAD_INPUT
+    assert "TELEPRIVACY_KEY" in err
+    assert not (tmp_path / "o" / "deliveries").exists()
+
+
+def test_check_exits_3_when_a_delivery_is_denied(demo_workspace: Path, capsys):
+    """The demo config denies third-party marketing: check says so and exits 3."""
+    code = main(["check", str(demo_workspace / "demo.yaml")])
+    out = capsys.readouterr().out
+    assert code == ExitCode.BLOCKED
+    assert "billing-marketing" in out
+    assert "DENIED" in out
+
+
+def test_generate_then_scan(tmp_path: Path, capsys):
+    """generate writes labelled data; scan finds the phone column in it."""
+    assert main(["generate", "--kind", "cdr", "--rows", "200", "--out", str(tmp_path)]) == 0
+    assert main(["scan", str(tmp_path / "cdr.csv"), "--kind", "cdr"]) == 0
+    out = capsys.readouterr().out
+    assert "PHONE_NUMBER" in out
+    assert "src" in out
