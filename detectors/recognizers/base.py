@@ -1,0 +1,113 @@
+"""Shared machinery for our pattern recognizers: patterns + validation + nearby context words.
+
+Presidio's `PatternRecognizer` lifts a validated match to score 1.0 and leaves context to the
+lemma enhancer, which looks five tokens back. Telecom entities need finer control: a PIN counts
+only with "pin"/"voicemail" right before it; a 15-digit Luhn number is an IMEI only near "imei".
+Subclasses are data: `ENTITY`, `PATTERNS`, `CONTEXT` and optionally `validate_result`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+VALUE_GROUP = "value"  # a pattern may mark the entity inside a larger match: (?P<value>...)
+
+
+class ContextPatternRecognizer(PatternRecognizer):
+    """A pattern recognizer whose score depends on validation and on words just before the match.
+
+    Score: the pattern's score, plus `CONTEXT_BOOST` when one of `CONTEXT` occurs within
+    `CONTEXT_WINDOW` characters before (or `CONTEXT_AFTER` after) the match. With
+    `CONTEXT_REQUIRED`, matches without context are dropped; with `NEGATIVE_CONTEXT` words
+    (e.g. "order") right before, they are dropped. `validate_result` returning False drops a match.
+    """
+
+    ENTITY: ClassVar[str]
+    PATTERNS: ClassVar[tuple[Pattern, ...]]
+    CONTEXT: ClassVar[tuple[str, ...]] = ()
+    NEGATIVE_CONTEXT: ClassVar[tuple[str, ...]] = ()
+    CONTEXT_REQUIRED: ClassVar[bool] = False
+    CONTEXT_WINDOW: ClassVar[int] = 40
+    CONTEXT_AFTER: ClassVar[int] = 0
+    NEGATIVE_WINDOW: ClassVar[int] = 20
+    CONTEXT_BOOST: ClassVar[float] = 0.35
+    FLAGS: ClassVar[int] = re.IGNORECASE
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name=type(self).__name__,
+            patterns=[Pattern(p.name, p.regex, p.score) for p in self.PATTERNS],
+            context=list(self.CONTEXT),
+            global_regex_flags=self.FLAGS,
+        )
+        self._compiled = [(p, re.compile(p.regex, self.FLAGS)) for p in self.patterns]
+        self._context_re = _words_regex(self.CONTEXT)
+        self._negative_re = _words_regex(self.NEGATIVE_CONTEXT)
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """Find, validate and score matches; context is applied here, not by Presidio."""
+        results: list[RecognizerResult] = []
+        for pattern, regex in self._compiled:
+            for match in regex.finditer(text):
+                group = VALUE_GROUP if VALUE_GROUP in regex.groupindex else 0
+                start, end = match.span(group)
+                if start >= end or self.validate_result(text[start:end]) is False:
+                    continue
+                score = self._score(text, start, end, pattern.score)
+                if score is not None:
+                    results.append(self._result(start, end, score, pattern))
+        return self.remove_duplicates(results)
+
+    def _score(self, text: str, start: int, end: int, base: float) -> float | None:
+        if self._negative_re and self._negative_re.search(
+            text, max(0, start - self.NEGATIVE_WINDOW), start
+        ):
+            return None
+        before = self._context_re and self._context_re.search(
+            text, max(0, start - self.CONTEXT_WINDOW), start
+        )
+        after = (
+            self._context_re
+            and self.CONTEXT_AFTER
+            and self._context_re.search(text, end, end + self.CONTEXT_AFTER)
+        )
+        if before or after:
+            return min(1.0, base + self.CONTEXT_BOOST)
+        return None if self.CONTEXT_REQUIRED else base
+
+    def _result(self, start: int, end: int, score: float, pattern: Pattern) -> RecognizerResult:
+        explanation = self.build_regex_explanation(
+            self.name, pattern.name, pattern.regex, score, None, self.FLAGS
+        )
+        return RecognizerResult(
+            entity_type=self.ENTITY,
+            start=start,
+            end=end,
+            score=score,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                # Our context is already applied: Presidio's enhancer must not add it twice.
+                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
+            },
+        )
+
+
+def _words_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Words as prefixes at a word start ("call" matches "called"), case-insensitive."""
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})", re.IGNORECASE)

@@ -1,0 +1,27 @@
+"""Passwords written in tickets: the token after "password is", "pwd:", "mot de passe"."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.entities import PASSWORD
+from detectors.recognizers.base import ContextPatternRecognizer
+
+_LEAD = (
+    r"(?i:\b(?:password|passwd|pwd|pass|passphrase|mot\s+de\s+passe|secret)\b"
+    r"(?:\s+(?:is|was|to|set|reset|changed|now|temporarily|temp|new|:))*\s*[:=]?\s*)"
+)
+# A token of 4-64 visible characters, not ending in sentence punctuation or a closing quote.
+_TOKEN = r"[\"'“]?(?P<value>[^\s\"'“”<>]{3,63}[^\s\"'“”<>.,;:!?)])"
+
+
+class PasswordRecognizer(ContextPatternRecognizer):
+    """Only the token after the keyword is reported, never the keyword itself."""
+
+    ENTITY = PASSWORD
+    PATTERNS = (Pattern("password_after_keyword", _LEAD + _TOKEN, 0.8),)
+    FLAGS = 0
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """Not a plain lower-case word ("password was reset yesterday")."""
+        return not (pattern_text.isalpha() and pattern_text.islower())

@@ -1,0 +1,42 @@
+"""Street lines: civic number + street name + street type, English and Québec French forms."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.entities import STREET_ADDRESS
+from detectors.recognizers.base import ContextPatternRecognizer
+
+_NUMBER = r"(?<![\w,.-])(?:\d{1,5}[- ])?\d{1,6}[A-Za-z]?"  # "1234", "5-1234", "12B"
+_WORD = r"[A-ZÀ-Ý][\w'’.-]*"  # a capitalised name word: "Sainte-Catherine", "O'Connor"
+_NAME = rf"(?:(?:\d{{1,3}}(?:st|nd|rd|th)|{_WORD})\s+){{1,4}}"  # "Main ", "5th ", "Saint Laurent "
+_EN_TYPE = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Court|Ct|Place|Pl"
+    r"|Terrace|Ter|Crescent|Cres|Highway|Hwy|Parkway|Pkwy|Circle|Cir|Square|Sq|Trail|Row)\.?"
+)
+_FR_TYPE = (
+    r"(?:[Rr]ue|[Bb]oul\.?|[Bb]oulevard|[Aa]v\.|[Aa]venue|[Cc]hemin|[Cc]h\.|[Rr]oute|[Rr]ang"
+    r"|[Mm]ontée|[Cc]ôte)"
+)
+_FR_PARTICLE = r"(?:(?:de la|de|du|des|la|le|l'|d')\s*)?"
+_FR_NAME = rf"{_WORD}(?:[ -]{_WORD}){{0,3}}"
+_DIRECTION = r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West|O|Ouest|Est|Nord|Sud)\b\.?)?"
+_UNIT = r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|App|Appt|Bureau|Room|#)\.?\s*#?\s*\d+[A-Za-z]?)?"
+
+
+class StreetAddressRecognizer(ContextPatternRecognizer):
+    """`1234 Main St`, `55 5th Avenue, Suite 200`, `1234 Rue Sainte-Catherine O, Apt 5`,
+    `800 boul. René-Lévesque`. Case matters: street names are capitalised."""
+
+    ENTITY = STREET_ADDRESS
+    PATTERNS = (
+        Pattern("street_en", rf"{_NUMBER}\s+{_NAME}{_EN_TYPE}(?!\w){_DIRECTION}{_UNIT}", 0.6),
+        Pattern(
+            "street_fr",
+            rf"{_NUMBER},?\s+{_FR_TYPE}\s+{_FR_PARTICLE}{_FR_NAME}{_DIRECTION}{_UNIT}",
+            0.6,
+        ),
+    )
+    CONTEXT = ("address", "live", "lives", "located", "moved", "ship", "billing", "adresse", "at")
+    CONTEXT_BOOST = 0.3
+    FLAGS = 0

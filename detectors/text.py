@@ -1,0 +1,170 @@
+"""Scan free-text columns (ticket bodies, notes) for personal data, batched through Presidio.
+
+Findings hold row, column, offsets, entity type and score — never the text. The pipeline per
+column: skip nulls/blanks (row numbers kept), analyse each distinct text once (spaCy `pipe` in
+batches, then the pattern recognizers), drop NER noise, apply per-entity thresholds, drop the
+company's own names/numbers (allow list), and resolve overlapping spans.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from presidio_analyzer import RecognizerResult
+
+from detectors import entities as E
+from detectors.analyzer import build_analyzer
+from detectors.findings import TextFinding
+from detectors.nlp import LANGUAGE
+from detectors.recognizers import CREDIT_CARD_MASKED
+from detectors.settings import DetectionSettings
+from detectors.validators import to_e164
+
+logger = logging.getLogger(__name__)
+
+# Overlap priority: checksum/format-specific types beat keyword-driven ones, which beat NER.
+_SPECIFIC = frozenset(
+    {
+        E.EMAIL_ADDRESS, E.SIP_URI, E.CREDIT_CARD, CREDIT_CARD_MASKED, E.IBAN_CODE,
+        E.IP_ADDRESS, E.MAC_ADDRESS, E.IMEI, E.IMSI, E.ICCID, E.PHONE_NUMBER,
+    }
+)  # fmt: skip
+_NER = frozenset({E.PERSON, E.LOCATION, E.DATE_TIME})
+_PHONE_LIKE = frozenset({E.PHONE_NUMBER})
+_HAS_DIGIT = re.compile(r"\d")
+_TITLE_WORD = re.compile(r"(?<![^\W\d_])[A-ZÀ-Ý][a-zà-ÿ'’-]")
+# A DATE_TIME worth reporting names a month/day or has a date/time shape, not just "1234".
+_DATE_SHAPE = re.compile(
+    r"\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?|\d{1,2}:\d{2}|"
+    r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
+    r"today|yesterday|tomorrow|morning|afternoon|evening|night|week|month|year|ago|am\b|pm\b)"
+)
+
+
+def scan_texts(
+    texts: Sequence[str | None],
+    column: str,
+    settings: DetectionSettings | None = None,
+    row_offset: int = 0,
+) -> list[TextFinding]:
+    """Findings for every row of `texts`; row numbers are `row_offset + index`.
+
+    Raises `ModelNotInstalledError` when the configured spaCy model is missing.
+    """
+    settings = settings or DetectionSettings()
+    rows_by_text: dict[str, list[int]] = {}
+    for index, text in enumerate(texts):
+        if text is not None and text.strip():
+            rows_by_text.setdefault(text, []).append(row_offset + index)
+    if not rows_by_text:
+        return []
+    allow = _AllowList(settings)
+    findings: list[TextFinding] = []
+    for text, results in _analyze_distinct(list(rows_by_text), settings):
+        spans = _resolve_overlaps(
+            r for r in results if _keep(r, text, settings) and not allow.covers(r, text)
+        )
+        for row in rows_by_text[text]:
+            findings.extend(
+                TextFinding(row, column, r.start, r.end, r.entity_type, round(r.score, 4))
+                for r in spans
+            )
+    findings.sort(key=lambda f: (f.row, f.start, f.end))
+    logger.debug(
+        "scanned column %s: %d texts, %d distinct, %d findings",
+        column, len(texts), len(rows_by_text), len(findings),
+    )  # fmt: skip
+    return findings
+
+
+def scan_text_column(
+    array: pa.Array | pa.ChunkedArray,
+    column: str,
+    settings: DetectionSettings | None = None,
+    row_offset: int = 0,
+) -> list[TextFinding]:
+    """`scan_texts` over an Arrow column; non-string columns are cast to string first."""
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        array = pc.cast(array, pa.string())
+    return scan_texts(array.to_pylist(), column, settings, row_offset)
+
+
+def _analyze_distinct(
+    texts: list[str], settings: DetectionSettings
+) -> Iterable[tuple[str, list[RecognizerResult]]]:
+    """spaCy over the texts in batches (`nlp.pipe`), then Presidio's recognizers per text.
+
+    This is what `BatchAnalyzerEngine.analyze_iterator` does, without its per-value type checks.
+    """
+    analyzer = build_analyzer(settings)
+    batches = analyzer.nlp_engine.process_batch(
+        texts, LANGUAGE, batch_size=settings.text_batch_size
+    )
+    for text, artifacts in batches:
+        yield text, analyzer.analyze(text=text, language=LANGUAGE, nlp_artifacts=artifacts)
+
+
+def _keep(result: RecognizerResult, text: str, settings: DetectionSettings) -> bool:
+    """Per-entity threshold, plus filters for the small NER model's usual mistakes."""
+    if result.score < settings.threshold(result.entity_type):
+        return False
+    span = text[result.start : result.end]
+    if result.entity_type in (E.PERSON, E.LOCATION):
+        # "voicemail PIN", "uniqueid 1700000000.1234": people and places have capitalised words.
+        return not _HAS_DIGIT.search(span) and "@" not in span and bool(_TITLE_WORD.search(span))
+    if result.entity_type == E.DATE_TIME:
+        return bool(_DATE_SHAPE.search(span))
+    return True
+
+
+def _resolve_overlaps(results: Iterable[RecognizerResult]) -> list[RecognizerResult]:
+    """Keep one finding per overlapping region.
+
+    Order of preference: specific (checksum/format) types, then keyword-driven ones, then NER;
+    within a tier the longer span, then the higher score. So an e-mail beats the URL Presidio
+    finds on its domain, a SIP URI beats the phone number or e-mail inside it, and a street
+    address beats the LOCATION spaCy finds inside it.
+    """
+
+    def rank(r: RecognizerResult) -> tuple[int, int, float]:
+        tier = 2 if r.entity_type in _SPECIFIC else 0 if r.entity_type in _NER else 1
+        return (tier, r.end - r.start, r.score)
+
+    kept: list[RecognizerResult] = []
+    for candidate in sorted(results, key=rank, reverse=True):
+        if all(candidate.end <= k.start or candidate.start >= k.end for k in kept):
+            kept.append(candidate)
+    return sorted(kept, key=lambda r: r.start)
+
+
+class _AllowList:
+    """The company's own names, addresses and numbers (`settings.allow_list`); phones by E.164."""
+
+    def __init__(self, settings: DetectionSettings) -> None:
+        entries = [e.strip() for e in settings.allow_list if e.strip()]
+        self._texts = {e.casefold() for e in entries}
+        self._e164 = {n for n in (to_e164(e, settings.default_region) for e in entries) if n}
+        self._region = settings.default_region
+        self._pattern = (
+            re.compile("|".join(re.escape(e) for e in sorted(entries, key=len, reverse=True)), re.I)
+            if entries
+            else None
+        )
+
+    def covers(self, result: RecognizerResult, text: str) -> bool:
+        if self._pattern is None:
+            return False
+        span = text[result.start : result.end]
+        if span.strip().casefold() in self._texts:
+            return True
+        if result.entity_type in _PHONE_LIKE and to_e164(span, self._region) in self._e164:
+            return True
+        # Inside an allowed phrase: spaCy tags "Northwind" within "Northwind Voice".
+        return any(
+            m.start() <= result.start and result.end <= m.end()
+            for m in self._pattern.finditer(text)
+        )
