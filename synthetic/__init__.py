@@ -1,0 +1,18 @@
+"""Seeded, labelled synthetic telecom data: CDRs, billing exports and support tickets."""
+
+from __future__ import annotations
+
+from synthetic.company import COMPANY, Company
+from synthetic.dataset import KINDS, GeneratedDataset, generate
+from synthetic.errors import InvalidSizeError, SyntheticError, UnknownKindError
+
+__all__ = [
+    "COMPANY",
+    "KINDS",
+    "Company",
+    "GeneratedDataset",
+    "InvalidSizeError",
+    "SyntheticError",
+    "UnknownKindError",
+    "generate",
+]

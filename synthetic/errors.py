@@ -1,0 +1,15 @@
+"""Errors raised by `synthetic/`. Messages say what was given and how to fix it."""
+
+from __future__ import annotations
+
+
+class SyntheticError(Exception):
+    """Base for every generator failure the caller can fix."""
+
+
+class UnknownKindError(SyntheticError):
+    """A dataset kind the generator does not produce."""
+
+
+class InvalidSizeError(SyntheticError):
+    """A row count or batch size below 1."""
