@@ -1,0 +1,56 @@
+"""Phone numbers, e-mail addresses and SIP URIs, whole-cell or embedded in switch strings."""
+
+from __future__ import annotations
+
+from detectors import entities
+from detectors.columns.base import Shape, ValueClassifier
+from detectors.settings import DetectionSettings
+from detectors.validators import parse_phone
+
+# A number bounded by non-word characters, not right after `:` (the user part of a sip: URI is
+# reported as SIP_URI) nor inside an identifier (`ACCT-10023456`, pseudonym tokens).
+_EMBEDDED = r"(?:^|[^0-9A-Za-z_+:])(?P<value>\+?[0-9]{10,15})(?:[^0-9A-Za-z_]|$)"
+
+
+def _phone(value: str, settings: DetectionSettings) -> bool:
+    text = value.strip()
+    text = text[4:] if text[:4].lower() == "tel:" else text
+    return parse_phone(text, settings.default_region) is not None
+
+
+PHONE_NUMBER = ValueClassifier(
+    entities.PHONE_NUMBER,
+    shapes=(
+        # the whole cell: +15145550123, (514) 555-0123, 514.555.0123, tel:+44...
+        Shape(r"^\s*(?:[Tt][Ee][Ll]:)?\+?[0-9(][0-9 ().\-]{5,22}[0-9]\s*$", validate=_phone),
+        # caller id: "Jane Roe" <(514) 555-0123>
+        Shape(r"<[^<>@]{7,25}>", extract=r"<(?P<value>[^<>@]{7,25})>", validate=_phone),
+        # dial strings: SIP/trunk/15145550123,60
+        Shape(_EMBEDDED, extract=_EMBEDDED, validate=_phone),
+    ),
+    name_hint=(
+        r"phone|(^|_)(tel|telephone|msisdn|mobile|cell|fax|src|dst|clid|cid|cid_num|ani|dnid|"
+        r"rdnis|did|cli|callerid|caller|callee|caller_id|destination|number|dialed|called)(_|$)"
+    ),
+)
+
+EMAIL_ADDRESS = ValueClassifier(
+    entities.EMAIL_ADDRESS,
+    shapes=(
+        Shape(
+            r"^\s*[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\s*$"
+        ),
+    ),
+    name_hint=r"e_?mail|(^|_)mail(_|$)",
+)
+
+SIP_URI = ValueClassifier(
+    entities.SIP_URI,
+    shapes=(
+        Shape(
+            r"(^|[^a-z])sips?:[^\s@<>\"]+@(?:[a-z0-9.\-]+|\[[0-9a-f:.]+\])",
+            ignore_case=True,
+        ),
+    ),
+    name_hint=r"sip|(^|_)uri(_|$)|(^|_)(from|to|contact)_uri",
+)

@@ -1,0 +1,68 @@
+"""Every column classifier by entity type, and how overlapping entities are resolved."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from detectors import entities
+from detectors.columns import address, contact, dates, device, network, payment, person
+from detectors.columns.base import ValueClassifier
+from detectors.errors import SettingsError
+
+CLASSIFIERS: Mapping[str, ValueClassifier] = MappingProxyType(
+    {
+        c.entity_type: c
+        for c in (
+            contact.PHONE_NUMBER, contact.EMAIL_ADDRESS, contact.SIP_URI,
+            network.IP_ADDRESS, network.MAC_ADDRESS,
+            payment.CREDIT_CARD, payment.CARD_EXPIRY, payment.IBAN_CODE, payment.ACCOUNT_NUMBER,
+            device.IMEI, device.IMSI, device.ICCID,
+            address.STREET_ADDRESS, address.POSTAL_CODE,
+            person.PERSON, person.LOCATION,
+            dates.DATE_TIME, dates.DATE_OF_BIRTH,
+        )
+    }
+)
+
+# Long digit strings can pass several checks at once (an IMEI is also 15 Luhn-valid digits):
+# within a group only the entity with the highest match rate is kept.
+EXCLUSIVE_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({entities.CREDIT_CARD, entities.IMEI, entities.IMSI, entities.ICCID}),
+)
+# A more specific entity found in a column hides the general one it implies.
+SUBSUMES: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        entities.DATE_OF_BIRTH: frozenset({entities.DATE_TIME}),
+        entities.CARD_EXPIRY: frozenset({entities.DATE_TIME}),
+        entities.SIP_URI: frozenset({entities.EMAIL_ADDRESS}),
+    }
+)
+
+
+def get_classifier(entity_type: str) -> ValueClassifier:
+    """The classifier for `entity_type`; an unknown name lists the known ones."""
+    try:
+        return CLASSIFIERS[entity_type]
+    except KeyError:
+        known = ", ".join(sorted(CLASSIFIERS))
+        raise SettingsError(
+            f"no column classifier for entity type {entity_type!r}; known: {known}"
+        ) from None
+
+
+def resolve(rates: Mapping[str, float]) -> dict[str, float]:
+    """Drop entities hidden by a more specific one or beaten within an exclusive group."""
+    kept = dict(rates)
+    for specific, hidden in SUBSUMES.items():
+        if specific in kept:
+            for entity in hidden:
+                kept.pop(entity, None)
+    for group in EXCLUSIVE_GROUPS:
+        present = [e for e in group if e in kept]
+        if len(present) > 1:
+            best = max(present, key=lambda e: (kept[e], e))
+            for entity in present:
+                if entity != best:
+                    del kept[entity]
+    return kept
