@@ -16,7 +16,7 @@ STREET_ADDRESS = ValueClassifier(
     entities.STREET_ADDRESS,
     shapes=(
         Shape(
-            rf"^\s*[0-9]{{1,6}}[a-z]?(?:-[0-9]{{1,5}})?,?\s+\S.*(?:^|[^\pL])(?:{_STREET_WORDS})"
+            rf"^\s*[0-9]{{1,6}}[a-z]?(?:-[0-9]{{1,5}})?,?\s+(?:.*[^\pL])?(?:{_STREET_WORDS})"
             r"(?:[^\pL]|$)",
             ignore_case=True,
         ),
