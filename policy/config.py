@@ -1,0 +1,272 @@
+"""Pipeline configuration: datasets, deliveries and key source, checked against a policy pack.
+
+Relative paths resolve against the config file's folder. `load_config` collects every problem
+(schema, duplicates, unknown references, names the pack does not know) and raises one
+`ConfigError`.
+"""
+
+from __future__ import annotations
+
+import glob
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from policy.documents import read_document, validation_problems
+from policy.errors import ConfigError, DatasetFilesError, PackError, Problem, UnknownNameError
+from policy.loader import load_pack
+from policy.pack import PolicyPack
+
+DEFAULT_KEY_ENV = "TELEPRIVACY_KEY"
+KEY_IN_CONFIG = "keys never go in config files; set TELEPRIVACY_KEY or name a Prefect Secret block"
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+
+
+class DatasetKind(StrEnum):
+    BILLING = "billing"
+    CDR = "cdr"
+    TICKETS = "tickets"
+
+
+class DataFormat(StrEnum):
+    CSV = "csv"
+    PARQUET = "parquet"
+    JSONL = "jsonl"
+
+
+class OutputFormat(StrEnum):
+    PARQUET = "parquet"
+    CSV = "csv"
+
+
+def _is_path(value: str) -> bool:
+    """A pack reference is a path when it has a folder or a YAML suffix, else a bundled name."""
+    return "/" in value or value.endswith((".yaml", ".yml"))
+
+
+def _resolve(value: str | Path, info: ValidationInfo) -> Path:
+    base = (info.context or {}).get("base_dir")
+    path = Path(value).expanduser()
+    return path if path.is_absolute() or base is None else Path(base) / path
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KeySource(_Strict):
+    """Where the pseudonymization key comes from: an environment variable or a Prefect Secret."""
+
+    env: Name | None = None
+    prefect_secret: Name | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_key_values(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            if "value" in data:
+                raise PydanticCustomError("key_in_config", KEY_IN_CONFIG)
+            if not data.get("env") and not data.get("prefect_secret"):
+                return {**data, "env": DEFAULT_KEY_ENV}
+        return data
+
+    @model_validator(mode="after")
+    def _one_source(self) -> KeySource:
+        if self.env and self.prefect_secret:
+            raise PydanticCustomError("key_sources", "give env or prefect_secret, not both")
+        return self
+
+
+class DatasetSpec(_Strict):
+    """One input dataset: a file or glob of CSV/Parquet/JSONL files of one kind."""
+
+    name: Name
+    kind: DatasetKind
+    path: Path  # absolute once loaded; may hold glob characters
+    format: DataFormat | None = None  # else from the file extension
+    # Fields known to hold personal data. When given, personal data found elsewhere is marked
+    # undeclared (FieldDecision.declared=False); when absent, detection is the source of truth.
+    declared_personal: list[str] | None = None
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _resolve_path(cls, value: Any, info: ValidationInfo) -> Any:
+        return _resolve(value, info) if isinstance(value, str | Path) else value
+
+    def files(self) -> list[Path]:
+        """The files the path or glob matches, sorted; raises when none does."""
+        matches = sorted(Path(p) for p in glob.glob(str(self.path)) if Path(p).is_file())
+        if not matches:
+            raise DatasetFilesError(
+                f"dataset '{self.name}': no file matches {self.path}; check the path "
+                "(relative paths resolve against the config file's folder)"
+            )
+        return matches
+
+
+class DeliverySpec(_Strict):
+    """One delivery: a dataset sent to a recipient of a class, for a purpose."""
+
+    name: Name
+    dataset: Name
+    recipient: Annotated[str, StringConstraints(min_length=1)]
+    recipient_class: str
+    purpose: str
+    fields: list[str] | None = None  # default: every field of the dataset
+    legal_basis: str | None = None  # warrant or legal process reference
+    format: OutputFormat | None = None  # default: the config's output_format
+
+
+class PipelineConfig(_Strict):
+    """A validated `pipeline.yaml`. Build it with `policy.load_config`."""
+
+    policy: str  # bundled pack name, or absolute path to a pack file
+    datasets: list[DatasetSpec] = Field(min_length=1)
+    deliveries: list[DeliverySpec] = Field(default_factory=list)
+    key: KeySource = KeySource()
+    history: Path | None = None
+    sample_rows: int = Field(default=10_000, gt=0)
+    output_format: OutputFormat = OutputFormat.PARQUET
+
+    _path: Path = PrivateAttr(default=Path())
+    _sha256: str = PrivateAttr(default="")
+    _pack: PolicyPack | None = PrivateAttr(default=None)
+
+    @field_validator("policy", mode="before")
+    @classmethod
+    def _resolve_policy(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str) and _is_path(value):
+            return str(_resolve(value, info))
+        return value
+
+    @field_validator("history", mode="before")
+    @classmethod
+    def _resolve_history(cls, value: Any, info: ValidationInfo) -> Any:
+        return _resolve(value, info) if isinstance(value, str | Path) else value
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the config file's bytes, for run history and reports."""
+        return self._sha256
+
+    @property
+    def history_path(self) -> Path | None:
+        return self.history
+
+    @property
+    def pack(self) -> PolicyPack:
+        """The policy pack the config was checked against."""
+        if self._pack is None:
+            self._pack = load_pack(self.policy)
+        return self._pack
+
+    def dataset(self, name: str) -> DatasetSpec:
+        for spec in self.datasets:
+            if spec.name == name:
+                return spec
+        known = ", ".join(d.name for d in self.datasets)
+        raise UnknownNameError(f"unknown dataset '{name}'; known: {known}")
+
+    def output_format_for(self, delivery: DeliverySpec) -> OutputFormat:
+        return delivery.format or self.output_format
+
+
+def load_config(path: str | Path) -> PipelineConfig:
+    """Read and check `path`; raise one `ConfigError` listing every problem."""
+    path = Path(path)
+    doc, problems = read_document(path)
+    if doc is None:
+        raise ConfigError(str(path), problems)
+    context = {"base_dir": path.resolve().parent}
+    config: PipelineConfig | None = None
+    try:
+        config = PipelineConfig.model_validate(doc.data, context=context)
+    except ValidationError as exc:
+        problems.extend(validation_problems(exc, PipelineConfig))
+    problems.extend(_duplicates(doc.data, "datasets", "dataset"))
+    problems.extend(_duplicates(doc.data, "deliveries", "delivery"))
+    pack = _pack(doc.data.get("policy"), context["base_dir"], problems)
+    problems.extend(_references(doc.data, pack))
+    if problems or config is None:
+        raise ConfigError(str(path), problems)
+    config._path = path
+    config._sha256 = doc.sha256
+    config._pack = pack
+    return config
+
+
+def _entries(data: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
+    items = data.get(key)
+    if not isinstance(items, list):
+        return []
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _duplicates(data: dict[str, Any], key: str, label: str) -> list[Problem]:
+    first: dict[str, int] = {}
+    problems = []
+    for i, item in _entries(data, key):
+        name = item.get("name")
+        if not isinstance(name, str):
+            continue
+        if name in first:
+            problems.append(Problem(f"{key}[{i}].name",
+                                    f"duplicate {label} '{name}' (also {key}[{first[name]}])",
+                                    f"give each {label} a unique name"))
+        else:
+            first[name] = i
+    return problems
+
+
+def _pack(policy: Any, base_dir: Path, problems: list[Problem]) -> PolicyPack | None:
+    if not isinstance(policy, str):
+        return None
+    if _is_path(policy):
+        policy = str(base_dir / policy)
+    try:
+        return load_pack(policy)
+    except UnknownNameError as exc:
+        problems.append(Problem("policy", str(exc)))
+    except PackError as exc:
+        problems.append(Problem("policy", f"policy pack does not load:\n{exc}"))
+    return None
+
+
+def _references(data: dict[str, Any], pack: PolicyPack | None) -> list[Problem]:
+    datasets = [item["name"] for _, item in _entries(data, "datasets") if "name" in item]
+    problems = []
+    for i, item in _entries(data, "deliveries"):
+        dataset = item.get("dataset")
+        if isinstance(dataset, str) and dataset not in datasets:
+            problems.append(Problem(f"deliveries[{i}].dataset", f"unknown dataset '{dataset}'",
+                                    f"known: {', '.join(map(str, datasets))}"))
+        if pack is None:
+            continue
+        purpose = item.get("purpose")
+        if isinstance(purpose, str) and purpose not in pack.purposes:
+            problems.append(Problem(f"deliveries[{i}].purpose",
+                                    f"'{purpose}' is not a purpose of pack '{pack.name}'",
+                                    f"known: {', '.join(pack.purposes)}"))
+        cls = item.get("recipient_class")
+        if isinstance(cls, str) and cls not in pack.recipient_classes:
+            problems.append(Problem(f"deliveries[{i}].recipient_class",
+                                    f"'{cls}' is not a recipient class of pack '{pack.name}'",
+                                    f"known: {', '.join(pack.recipient_classes)}"))
+    return problems

@@ -1,0 +1,182 @@
+"""Evaluate deliveries against a pack: one `FieldDecision` per field, fail closed.
+
+Order of questions for a delivery: is the purpose refused? does a whole-delivery rule (category
+`*`) deny it? then per field: minimisation, personal or not, which rule, which transform; then
+requirements (legal basis, consent column) of the purpose and of every rule used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from policy.config import DatasetKind, DeliverySpec, PipelineConfig
+from policy.decisions import (
+    Citation,
+    DeliveryDecision,
+    DeliveryStatus,
+    FieldDecision,
+    FieldEvidence,
+    RowFilter,
+    Verdict,
+)
+from policy.errors import DeliveryFieldsError, UnknownNameError
+from policy.field_rules import CONTENT_CATEGORY, FieldContext, decide_field
+from policy.pack import PolicyPack, Requirement, Rule
+
+NOT_NEEDED = "not needed by the recipient"
+NOT_PERSONAL = "no personal data detected"
+
+
+@dataclass(frozen=True)
+class _Blocks:
+    reasons: list[str]
+    hints: list[str]
+
+
+def evaluate_delivery(
+    pack: PolicyPack,
+    delivery: DeliverySpec,
+    profiles: Sequence[FieldEvidence],
+    dataset_kind: DatasetKind | str,
+    declared_personal: Collection[str] | None = None,
+) -> DeliveryDecision:
+    """Decide every field of `delivery`; DENIED with reasons and unblock hints when refused."""
+    DatasetKind(dataset_kind)  # rules do not vary by kind yet; reject unknown kinds early
+    purpose = pack.purpose(delivery.purpose)
+    recipient = pack.recipient_class(delivery.recipient_class)
+    columns = [p.column for p in profiles]
+    _check_fields(delivery, columns)
+    whole = pack.resolve(recipient.slug, purpose.slug, None)
+    citation = _delivery_citation(whole, purpose.basis_citation if recipient.third_party
+                                  else purpose.citation)
+    blocks = _Blocks([], [])
+    if purpose.refused:
+        citation = purpose.citation
+        blocks.reasons.append(f"purpose '{purpose.slug}' is refused by pack '{pack.name}'")
+        blocks.hints.append("the policy refuses this purpose; choose a purpose it permits")
+    elif whole is not None and whole.verdict is Verdict.DENY:
+        blocks.reasons.append(
+            f"recipient class '{recipient.slug}' may not receive data for purpose "
+            f"'{purpose.slug}' (rules[{whole.index}])"
+        )
+        blocks.hints.append(_deny_hint(pack, recipient.slug))
+    ctx = FieldContext(pack, recipient, purpose, citation, declared_personal)
+    decided = [_decide(ctx, delivery, profile) for profile in profiles]
+    fields = tuple(d for d, _ in decided)
+    for decision in fields:
+        if decision.verdict is Verdict.DENY and not blocks.reasons:
+            blocks.reasons.append(f"field '{decision.field}': {decision.reason}")
+            blocks.hints.append(_deny_hint(pack, recipient.slug))
+    used = [r for d, r in decided if r is not None and d.verdict is not Verdict.DROP]
+    requirements = [purpose.requires, *(r.requires for r in ([whole] if whole else []) + used)]
+    row_filters = _requirements(requirements, delivery, columns, citation, blocks)
+    return DeliveryDecision(
+        delivery=delivery.name,
+        dataset=delivery.dataset,
+        recipient=delivery.recipient,
+        recipient_class=recipient.slug,
+        purpose=purpose.slug,
+        legal_basis=delivery.legal_basis,
+        status=DeliveryStatus.DENIED if blocks.reasons else DeliveryStatus.PROCEED,
+        fields=fields,
+        row_filters=row_filters,
+        denial_reasons=tuple(blocks.reasons),
+        unblock_hints=tuple(blocks.hints),
+        citation=citation,
+    )
+
+
+def evaluate_config(
+    pack: PolicyPack,
+    config: PipelineConfig,
+    profiles_by_dataset: Mapping[str, Sequence[FieldEvidence]],
+) -> list[DeliveryDecision]:
+    """`evaluate_delivery` for every delivery of `config`, in config order."""
+    decisions = []
+    for delivery in config.deliveries:
+        dataset = config.dataset(delivery.dataset)
+        if dataset.name not in profiles_by_dataset:
+            raise UnknownNameError(
+                f"no field profiles for dataset '{dataset.name}' (delivery '{delivery.name}'); "
+                "profile every dataset before evaluating"
+            )
+        decisions.append(evaluate_delivery(
+            pack, delivery, profiles_by_dataset[dataset.name], dataset.kind,
+            dataset.declared_personal,
+        ))
+    return decisions
+
+
+def _check_fields(delivery: DeliverySpec, columns: Sequence[str]) -> None:
+    if delivery.fields is None:
+        return
+    missing = [f for f in delivery.fields if f not in columns]
+    if missing:
+        raise DeliveryFieldsError(
+            f"delivery '{delivery.name}': fields not in dataset '{delivery.dataset}': "
+            f"{', '.join(missing)}; its fields are: {', '.join(columns)}"
+        )
+
+
+def _delivery_citation(whole: Rule | None, fallback: Citation) -> Citation:
+    return whole.citation if whole is not None else fallback
+
+
+def _deny_hint(pack: PolicyPack, recipient_class: str) -> str:
+    if "consent" in pack.purposes:
+        return (f"the policy refuses it for '{recipient_class}': deliver for purpose 'consent' "
+                "to customers who agreed, or to another recipient class")
+    return f"the policy refuses it for '{recipient_class}': deliver to another recipient class"
+
+
+def _decide(
+    ctx: FieldContext, delivery: DeliverySpec, profile: FieldEvidence
+) -> tuple[FieldDecision, Rule | None]:
+    entity_types = tuple(profile.entity_types)
+    if delivery.fields is not None and profile.column not in delivery.fields:
+        free_text = bool(entity_types) and str(profile.kind) == "free_text"
+        category = CONTENT_CATEGORY if free_text else ctx.first_category(entity_types)
+        return FieldDecision(
+            field=profile.column, verdict=Verdict.DROP, category=category,
+            entity_types=entity_types, operator="drop", citation=ctx.citation, reason=NOT_NEEDED,
+        ), None
+    if not entity_types:
+        return FieldDecision(
+            field=profile.column, verdict=Verdict.ALLOW, category=None, entity_types=(),
+            operator=None, citation=ctx.citation, reason=NOT_PERSONAL,
+        ), None
+    return decide_field(ctx, profile.column, str(profile.kind), entity_types)
+
+
+def _requirements(
+    requirements: Sequence[Requirement],
+    delivery: DeliverySpec,
+    columns: Sequence[str],
+    citation: Citation,
+    blocks: _Blocks,
+) -> tuple[RowFilter, ...]:
+    if any(r.legal_basis for r in requirements) and not delivery.legal_basis:
+        blocks.reasons.append(
+            f"purpose '{delivery.purpose}' for '{delivery.recipient_class}' needs a legal basis "
+            "and the delivery names none"
+        )
+        blocks.hints.append("add legal_basis: <warrant or process reference>")
+    filters = []
+    for column in dict.fromkeys(r.consent_column for r in requirements if r.consent_column):
+        if column in columns:
+            filters.append(RowFilter(
+                column=column, citation=citation,
+                reason=f"purpose '{delivery.purpose}' needs consent: keep rows where "
+                       f"'{column}' is true",
+            ))
+        else:
+            blocks.reasons.append(
+                f"purpose '{delivery.purpose}' needs consent column '{column}', which dataset "
+                f"'{delivery.dataset}' lacks"
+            )
+            blocks.hints.append(
+                f"add a '{column}' column holding each customer's consent to dataset "
+                f"'{delivery.dataset}', or choose a purpose without consent"
+            )
+    return tuple(filters)

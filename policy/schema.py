@@ -1,0 +1,90 @@
+"""The policy pack file format (schema_version 1), checked item by item with pydantic."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from policy.decisions import Verdict
+from policy.operators import OperatorName, OperatorParams
+
+WILDCARD = "*"
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+CategoryKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")]
+SlugOrAny = Annotated[str, StringConstraints(pattern=r"^(\*|[a-z][a-z0-9_]*)$")]
+CategoryOrAny = Annotated[
+    str, StringConstraints(pattern=r"^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*)$")
+]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceSpec(_Strict):
+    seed: Text  # file name of the policy text, e.g. 003_d865ffb7cb5e7536.txt
+    title: Text
+    date: Text
+
+
+class CitationSpec(_Strict):
+    section: Text
+    quote: Text  # verbatim substring of the seed file
+    seed: str | None = None  # defaults to the pack's source.seed
+
+
+class CategorySpec(_Strict):
+    title: Text
+    entities: list[str] = Field(default_factory=list)  # entity types; leaves only
+
+
+class PurposeRole(StrEnum):
+    USE = "use"  # the provider may use data for it internally
+    DISCLOSURE = "disclosure"  # a basis for handing data to third parties
+    REFUSED = "refused"  # the policy refuses it: deliveries for it are denied
+
+
+class Requires(_Strict):
+    consent_column: Slug | None = None  # rows kept only where this column is truthy
+    legal_basis: bool = False  # the delivery must name its warrant or legal process
+
+
+class PurposeSpec(_Strict):
+    slug: Slug
+    title: Text
+    roles: list[PurposeRole] = Field(default_factory=lambda: [PurposeRole.USE], min_length=1)
+    citation: CitationSpec
+    disclosure_citation: CitationSpec | None = None  # when the disclosure clause differs
+    requires: Requires = Requires()
+
+
+class RecipientClassSpec(_Strict):
+    title: Text
+    third_party: bool
+
+
+class RuleSpec(_Strict):
+    recipient_class: SlugOrAny
+    purpose: SlugOrAny
+    category: CategoryOrAny
+    verdict: Verdict
+    operator: OperatorName | None = None
+    params: OperatorParams | None = None
+    requires: Requires = Requires()
+    citation: CitationSpec
+    note: str = ""  # why, in a sentence; shown as the decision's reason
+
+
+class PackHeader(_Strict):
+    schema_version: Literal[1]
+    name: Slug
+    version: Text
+    source: SourceSpec
+
+
+TOP_LEVEL_KEYS = ("schema_version", "name", "version", "source", "categories", "purposes",
+                  "recipient_classes", "rules")
