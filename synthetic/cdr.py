@@ -50,7 +50,7 @@ class _Tables:
     accounts: pa.Array
     clid_names: pa.Array  # '"Jane Roe" ' per subscriber
     ips: pa.Array
-    uri_numbers: pa.Array  # 2 per subscriber: E.164 and without the plus
+    uri_numbers: pa.Array  # 2 per subscriber: E.164 and `_uri_user`
     uri_hosts: pa.Array  # 1 per subscriber: its IP, bracketed when IPv6
 
 
@@ -63,9 +63,14 @@ def _tables(pop: Population) -> _Tables:
         accounts=pa.array(pop.accounts, pa.string()),
         clid_names=pa.array([f'"{pop.full_name(i)}" ' for i in range(pop.size)], pa.string()),
         ips=pa.array(pop.ips, pa.string()),
-        uri_numbers=pa.array([v for n in pop.phones for v in (n, n[1:])], pa.string()),
+        uri_numbers=pa.array([v for n in pop.phones for v in (n, _uri_user(n))], pa.string()),
         uri_hosts=pa.array([f"[{ip}]" if ":" in ip else ip for ip in pop.ips], pa.string()),
     )
+
+
+def _uri_user(e164: str) -> str:
+    """The number as a SIP user part without the plus (`15145550123`); E.164 outside NANP."""
+    return e164[1:] if e164.startswith("+1") else e164
 
 
 def _hex8(values: np.ndarray) -> pa.Array:

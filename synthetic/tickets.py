@@ -42,7 +42,8 @@ def _email(rng: random.Random, who: Person) -> str:
 
 def _sip(rng: random.Random, who: Person) -> str:
     scheme = "sips:" if rng.random() < 0.15 else "sip:"
-    number = who.phone if rng.random() < 0.5 else who.phone.lstrip("+")
+    bare = rng.random() < 0.5 and who.phone.startswith("+1")
+    number = who.phone[1:] if bare else who.phone
     host = rng.choice(("pbx.example.net", "sip.example.net", who.ip if ":" not in who.ip else
                        f"[{who.ip}]"))
     return f"{scheme}{number}@{host}"
