@@ -175,7 +175,7 @@ def _fd(
 ) -> FieldDecision:
     return FieldDecision(
         field, verdict, category, ents, operator, citation=citation, reason=reason, **kw
-    )  # type: ignore[arg-type]
+    )
 
 
 def decisions() -> list[DeliveryDecision]:
