@@ -48,26 +48,12 @@ def evaluate_delivery(
     columns = [p.column for p in profiles]
     _check_fields(delivery, columns)
     whole = pack.resolve(recipient.slug, purpose.slug, None)
-    citation = _delivery_citation(whole, purpose.basis_citation if recipient.third_party
-                                  else purpose.citation)
-    blocks = _Blocks([], [])
-    if purpose.refused:
-        citation = purpose.citation
-        blocks.reasons.append(f"purpose '{purpose.slug}' is refused by pack '{pack.name}'")
-        blocks.hints.append("the policy refuses this purpose; choose a purpose it permits")
-    elif whole is not None and whole.verdict is Verdict.DENY:
-        blocks.reasons.append(
-            f"recipient class '{recipient.slug}' may not receive data for purpose "
-            f"'{purpose.slug}' (rules[{whole.index}])"
-        )
-        blocks.hints.append(_deny_hint(pack, recipient.slug))
+    citation = purpose.basis_citation if recipient.third_party else purpose.citation
     ctx = FieldContext(pack, recipient, purpose, citation, declared_personal)
     decided = [_decide(ctx, delivery, profile) for profile in profiles]
     fields = tuple(d for d, _ in decided)
-    for decision in fields:
-        if decision.verdict is Verdict.DENY and not blocks.reasons:
-            blocks.reasons.append(f"field '{decision.field}': {decision.reason}")
-            blocks.hints.append(_deny_hint(pack, recipient.slug))
+    blocks = _Blocks([], [])
+    citation = _refusal(ctx, whole, fields, blocks) or citation
     used = [r for d, r in decided if r is not None and d.verdict is not Verdict.DROP]
     requirements = [purpose.requires, *(r.requires for r in ([whole] if whole else []) + used)]
     row_filters = _requirements(requirements, delivery, columns, citation, blocks)
@@ -119,8 +105,29 @@ def _check_fields(delivery: DeliverySpec, columns: Sequence[str]) -> None:
         )
 
 
-def _delivery_citation(whole: Rule | None, fallback: Citation) -> Citation:
-    return whole.citation if whole is not None else fallback
+def _refusal(
+    ctx: FieldContext, whole: Rule | None, fields: Sequence[FieldDecision], blocks: _Blocks
+) -> Citation | None:
+    """Record why the policy refuses the delivery; return the refusing clause, if any."""
+    purpose, recipient = ctx.purpose, ctx.recipient.slug
+    if purpose.refused:
+        blocks.reasons.append(f"purpose '{purpose.slug}' is refused by pack '{ctx.pack.name}'")
+        blocks.hints.append("the policy refuses this purpose; choose a purpose it permits")
+        return purpose.citation
+    if whole is not None and whole.verdict is Verdict.DENY:
+        blocks.reasons.append(
+            f"recipient class '{recipient}' may not receive data for purpose "
+            f"'{purpose.slug}' (rules[{whole.index}]: {whole.note or 'refused'})"
+        )
+        blocks.hints.append(_deny_hint(ctx.pack, recipient))
+        return whole.citation
+    denied = [f for f in fields if f.verdict is Verdict.DENY]
+    for decision in denied:
+        blocks.reasons.append(f"field '{decision.field}': {decision.reason}")
+    if denied:
+        blocks.hints.append(_deny_hint(ctx.pack, recipient))
+        return denied[0].citation
+    return None
 
 
 def _deny_hint(pack: PolicyPack, recipient_class: str) -> str:

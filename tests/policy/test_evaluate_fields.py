@@ -1,0 +1,168 @@
+"""Per-field decisions of the bundled packs, for CDR, billing and ticket datasets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from policy_fakes import Field, bundled, delivery, personal, prose
+
+from policy import Verdict, evaluate_delivery
+
+CDR = (
+    personal("start", "DATE_TIME"),
+    personal("src", "PHONE_NUMBER"),
+    personal("clid", "PERSON", "PHONE_NUMBER"),
+    Field("duration"),
+    personal("ip", "IP_ADDRESS"),
+    personal("pin", "VOICEMAIL_PIN"),
+    personal("imei", "IMEI"),
+    personal("city", "LOCATION"),
+    personal("mystery", "NOT_IN_ANY_PACK"),
+)
+BILLING = (
+    personal("name", "PERSON"),
+    personal("email", "EMAIL_ADDRESS"),
+    personal("account", "ACCOUNT_NUMBER"),
+    personal("card", "CREDIT_CARD"),
+    personal("iban", "IBAN_CODE"),
+    personal("postal", "POSTAL_CODE"),
+    personal("birth", "DATE_OF_BIRTH"),
+    Field("amount"),
+    prose("notes", "PERSON", "PHONE_NUMBER"),
+    Field("mailing_opt_in"),
+    Field("third_party_consent"),
+)
+TICKETS = (
+    Field("ticket_id"),
+    personal("customer", "PERSON"),
+    personal("email", "EMAIL_ADDRESS"),
+    prose("body", "PERSON", "EMAIL_ADDRESS"),
+    personal("created", "DATE_TIME"),
+    Field("empty_col", "empty"),
+)
+DATASETS = {"cdr": CDR, "billing": BILLING, "tickets": TICKETS}
+V = Verdict
+
+CASES: list[tuple[str, str, str, str, str, Verdict, str | None, dict[str, Any]]] = [
+    # pack, dataset, recipient class, purpose, field → verdict, operator, params
+    # CDR to an analytics vendor: no disclosure clause, so everything is de-identified
+    ("voipms", "cdr", "analytics_vendor", "service_quality", "start", V.GENERALIZE, "generalize",
+     {"level": "hour"}),
+    ("voipms", "cdr", "analytics_vendor", "service_quality", "src", V.PSEUDONYMIZE,
+     "pseudonymize", {}),
+    # a field holding two entity types gets the stricter decision of the two
+    ("voipms", "cdr", "analytics_vendor", "service_quality", "clid", V.PSEUDONYMIZE,
+     "pseudonymize", {}),
+    ("voipms", "cdr", "analytics_vendor", "service_quality", "ip", V.GENERALIZE, "generalize",
+     {"prefix": 24}),
+    # secrets are dropped even where the rule only asks for pseudonyms
+    ("voipms", "cdr", "analytics_vendor", "service_quality", "pin", V.DROP, "drop", {}),
+    ("voipms", "cdr", "analytics_vendor", "service_quality", "imei", V.PSEUDONYMIZE,
+     "pseudonymize", {}),
+    # a city has no pseudonym or generalisation defined: redacted
+    ("voipms", "cdr", "analytics_vendor", "service_quality", "city", V.REDACT, "redact", {}),
+    # non-personal fields pass
+    ("voipms", "cdr", "analytics_vendor", "service_quality", "duration", V.ALLOW, None, {}),
+    # an entity type the pack never mentions is dropped (fail closed), even internally
+    ("voipms", "cdr", "internal", "service_quality", "mystery", V.DROP, "drop", {}),
+    # law enforcement with a warrant gets call records in clear, never PINs
+    ("voipms", "cdr", "law_enforcement", "legal_process", "src", V.ALLOW, None, {}),
+    ("voipms", "cdr", "law_enforcement", "legal_process", "pin", V.DROP, "drop", {}),
+    # billing to a debt collector: who owes and how to reach them in clear
+    ("voipms", "billing", "debt_collector", "debt_recovery", "name", V.ALLOW, None, {}),
+    ("voipms", "billing", "debt_collector", "debt_recovery", "account", V.ALLOW, None, {}),
+    ("voipms", "billing", "debt_collector", "debt_recovery", "email", V.ALLOW, None, {}),
+    # ... card numbers masked, bank accounts redacted
+    ("voipms", "billing", "debt_collector", "debt_recovery", "card", V.MASK, "mask",
+     {"keep_first": 6, "keep_last": 4}),
+    ("voipms", "billing", "debt_collector", "debt_recovery", "iban", V.REDACT, "redact", {}),
+    # ... undeclared PII in free-text notes: spans redacted
+    ("voipms", "billing", "debt_collector", "debt_recovery", "notes", V.REDACT, "redact", {}),
+    # de-identified billing for analytics: postal code to its first part, birth date to year
+    ("voipms", "billing", "analytics_vendor", "service_quality", "postal", V.GENERALIZE,
+     "generalize", {"to": "first_part"}),
+    ("voipms", "billing", "analytics_vendor", "service_quality", "birth", V.GENERALIZE,
+     "generalize", {"to": "year"}),
+    # internal order processing: names in clear, cards masked, notes readable
+    ("voipms", "billing", "internal", "order_processing", "name", V.ALLOW, None, {}),
+    ("voipms", "billing", "internal", "order_processing", "card", V.MASK, "mask",
+     {"keep_first": 6, "keep_last": 4}),
+    ("voipms", "billing", "internal", "order_processing", "notes", V.ALLOW, None, {}),
+    # payment processor for an order: the card in clear, unnamed categories pseudonymized
+    ("voipms", "billing", "payment_processor", "order_fulfilment", "card", V.ALLOW, None, {}),
+    ("voipms", "billing", "payment_processor", "order_fulfilment", "email", V.PSEUDONYMIZE,
+     "pseudonymize", {}),
+    # third-party marketing: every personal field denied
+    ("voipms", "billing", "marketing_partner", "marketing", "email", V.DENY, None, {}),
+    # with the customer's agreement: contact details in clear, the rest pseudonymized
+    ("voipms", "billing", "marketing_partner", "consent", "email", V.ALLOW, None, {}),
+    ("voipms", "billing", "marketing_partner", "consent", "name", V.PSEUDONYMIZE,
+     "pseudonymize", {}),
+    # tickets to the supplier handling a complaint: contact in clear, ticket text pseudonymized
+    ("voipms", "tickets", "order_fulfilment_provider", "complaint_handling", "customer",
+     V.ALLOW, None, {}),
+    ("voipms", "tickets", "order_fulfilment_provider", "complaint_handling", "body",
+     V.PSEUDONYMIZE, "pseudonymize", {}),
+    ("voipms", "tickets", "order_fulfilment_provider", "complaint_handling", "created",
+     V.GENERALIZE, "generalize", {"level": "hour"}),
+    # an empty column with nothing detected passes
+    ("voipms", "tickets", "order_fulfilment_provider", "complaint_handling", "empty_col",
+     V.ALLOW, None, {}),
+    # tickets for complaints to a vendor no clause names: ticket text redacted
+    ("voipms", "tickets", "analytics_vendor", "complaint_handling", "body", V.REDACT, "redact",
+     {}),
+    ("voipms", "tickets", "internal", "complaint_handling", "body", V.ALLOW, None, {}),
+    # LegacySIP: nothing recorded goes to third parties without approval
+    ("legacysip", "billing", "analytics_vendor", "billing", "name", V.DENY, None, {}),
+    # LegacySIP mailing list: only name and e-mail, the rest dropped
+    ("legacysip", "billing", "internal", "mailing_list", "email", V.ALLOW, None, {}),
+    ("legacysip", "billing", "internal", "mailing_list", "account", V.DROP, "drop", {}),
+    # LegacySIP passwords and PINs never leave, even internally
+    ("legacysip", "cdr", "internal", "billing", "pin", V.DROP, "drop", {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("pack", "dataset", "cls", "purpose", "field", "verdict", "operator", "params"), CASES
+)
+def test_field_decision(
+    pack: str, dataset: str, cls: str, purpose: str, field: str, verdict: Verdict,
+    operator: str | None, params: dict[str, Any],
+) -> None:
+    """The field gets this verdict, operator and parameters, with a citation."""
+    spec = delivery(cls, purpose, dataset, legal_basis="warrant 2026-117")
+    decision = evaluate_delivery(bundled(pack), spec, DATASETS[dataset], dataset)
+    found = {f.field: f for f in decision.fields}[field]
+    assert (found.verdict, found.operator, dict(found.params)) == (verdict, operator, params)
+    assert found.citation is not None
+
+
+def test_free_text_is_marked_and_undeclared() -> None:
+    """Prose with personal data is free text, and undeclared unless listed as personal."""
+    spec = delivery("debt_collector", "debt_recovery", "billing")
+    pack = bundled("voipms")
+    fields = {f.field: f for f in evaluate_delivery(pack, spec, BILLING, "billing").fields}
+    assert fields["notes"].free_text
+    assert not fields["notes"].declared
+    assert fields["notes"].category == "communication.content"
+    assert fields["notes"].reason.endswith("personal data spans redacted")
+    assert fields["name"].declared and not fields["name"].free_text
+
+
+def test_declared_personal_list_marks_the_rest_undeclared() -> None:
+    """With a declared_personal list, personal data found elsewhere is undeclared."""
+    spec = delivery("analytics_vendor", "service_quality", "cdr")
+    decision = evaluate_delivery(bundled("voipms"), spec, CDR, "cdr", declared_personal=["src"])
+    declared = {f.field: f.declared for f in decision.fields}
+    assert declared["src"] and not declared["clid"]
+    assert declared["duration"]  # not personal: nothing to declare
+
+
+def test_non_personal_reason() -> None:
+    """A field with no entity types is allowed with the reason a reviewer reads."""
+    spec = delivery("analytics_vendor", "service_quality", "cdr")
+    decision = evaluate_delivery(bundled("voipms"), spec, CDR, "cdr")
+    duration = {f.field: f for f in decision.fields}["duration"]
+    assert duration.reason == "no personal data detected"
+    assert duration.category is None
