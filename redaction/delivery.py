@@ -1,0 +1,203 @@
+"""Deliver: stream inputs through a plan, write atomically, verify, then publish under the name.
+
+The output is written to a hidden temporary name in `out_dir`, verified, and only then renamed
+(`os.replace`) to `<delivery>.<ext>` (or `<delivery>-part0003.<ext>`). On any failure, and when
+verification finds personal data left in clear, the temporary file is deleted: nothing that
+failed stays on disk, and nothing half-written ever carries the final name.
+Parquet outputs are deterministic: same inputs, key and policy give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+import detectors
+from detectors.settings import DetectionSettings
+from redaction.errors import OutputFormatError, OutputWriteError, RowBalanceError
+from redaction.plan import RedactionPlan, apply_plan, filter_rows
+from redaction.results import DeliveryOutcome, DeliveryResult
+from redaction.verify import verify_output
+
+logger = logging.getLogger(__name__)
+FORMATS = ("parquet", "csv")
+PARQUET_COMPRESSION = "zstd"
+
+
+@dataclass
+class _Counts:
+    rows_read: int = 0
+    rows_out: int = 0
+    rows_filtered: int = 0
+
+
+def output_name(delivery: str, fmt: str, part: int | None = None) -> str:
+    """The final file name of a delivery (or of one part of it)."""
+    suffix = f"-part{part:04d}" if part is not None else ""
+    return f"{delivery}{suffix}.{fmt}"
+
+
+def deliver(
+    plan: RedactionPlan,
+    inputs: Sequence[Path],
+    out_dir: Path,
+    fmt: str = "parquet",
+    input_format: str | None = None,
+    batch_size: int = 65_536,
+    part: int | None = None,
+    settings: DetectionSettings | None = None,
+    quarantine_dir: Path | None = None,
+) -> DeliveryResult:
+    """Redact `inputs` into `out_dir/<delivery>.<fmt>`, verify it, and say what happened.
+
+    Malformed input rows are quarantined and counted (raw rows written to `quarantine_dir` when
+    given); rows failing a consent filter are counted as filtered. A verification failure gives
+    outcome BLOCKED with no output file.
+    """
+    if fmt not in FORMATS:
+        raise OutputFormatError(f"output format {fmt!r} is not supported; use one of {FORMATS}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = out_dir / output_name(plan.delivery, fmt, part)
+    temp = out_dir / f".{final.stem}.tmp-{uuid.uuid4().hex[:12]}.{fmt}"
+    quarantine = detectors.Quarantine()
+    counts = _Counts()
+    try:
+        with _writer(temp, plan.output_schema, fmt) as write:
+            for path in inputs:
+                batches = detectors.read_batches(
+                    Path(path), fmt=input_format, batch_size=batch_size, quarantine=quarantine
+                )
+                for batch in batches:
+                    counts.rows_read += batch.num_rows
+                    kept, filtered = filter_rows(plan, batch)
+                    counts.rows_filtered += filtered
+                    out = apply_plan(plan, kept)
+                    counts.rows_out += out.num_rows
+                    write(out)
+        if quarantine_dir is not None and quarantine.count:
+            quarantine.write_to(Path(quarantine_dir))
+        rows_in = counts.rows_read + quarantine.count
+        if rows_in != counts.rows_out + quarantine.count + counts.rows_filtered:
+            raise RowBalanceError(
+                f"delivery {plan.delivery!r}: {rows_in} rows in but {counts.rows_out} out, "
+                f"{quarantine.count} quarantined, {counts.rows_filtered} filtered"
+            )
+        residual = verify_output(temp, plan, settings, fmt=fmt)
+        if residual:
+            temp.unlink(missing_ok=True)
+            reasons = tuple(
+                f"column {r.column!r}: {r.count} {r.entity_type} value(s) in clear "
+                f"(e.g. {r.masked_sample})"
+                for r in residual
+            )
+            logger.warning("delivery %s blocked by verification: %d findings", plan.delivery,
+                           len(residual))  # fmt: skip
+            return _result(plan, DeliveryOutcome.BLOCKED, rows_in, counts, quarantine.count,
+                           None, residual=residual, reasons=reasons)  # fmt: skip
+        digest = detectors.file_sha256(temp)
+        os.replace(temp, final)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    finally:
+        quarantine.close()
+    logger.info("delivery %s: %d rows in, %d out, %d quarantined, %d filtered", plan.delivery,
+                rows_in, counts.rows_out, quarantine.count, counts.rows_filtered)  # fmt: skip
+    return _result(plan, DeliveryOutcome.DELIVERED, rows_in, counts, quarantine.count,
+                   (final, digest))  # fmt: skip
+
+
+def combine_results(results: Sequence[DeliveryResult]) -> DeliveryResult:
+    """One result for a delivery written as several parts.
+
+    Counts are summed. When every part was delivered, `output_path` is the single part's path or
+    the folder holding the parts, and `output_sha256` the part's digest or the SHA-256 of the
+    sorted `<sha256>  <file name>` lines of all parts. When any part was blocked the delivery is
+    blocked as a whole and the parts that were written are deleted (fail closed).
+    """
+    if not results:
+        raise OutputWriteError("combine_results needs at least one delivery result")
+    first = results[0]
+    if len(results) == 1:
+        return first
+    blocked = any(r.outcome is DeliveryOutcome.BLOCKED for r in results)
+    path, digest = None, None
+    if blocked:
+        for r in results:
+            if r.output_path:
+                Path(r.output_path).unlink(missing_ok=True)
+    else:
+        paths = [Path(r.output_path) for r in results if r.output_path]
+        lines = sorted(f"{r.output_sha256}  {Path(r.output_path or '').name}" for r in results)
+        digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+        path = str(paths[0].parent) if paths else None
+    return DeliveryResult(
+        delivery=first.delivery,
+        outcome=DeliveryOutcome.BLOCKED if blocked else DeliveryOutcome.DELIVERED,
+        rows_in=sum(r.rows_in for r in results),
+        rows_out=sum(r.rows_out for r in results),
+        rows_quarantined=sum(r.rows_quarantined for r in results),
+        rows_filtered=sum(r.rows_filtered for r in results),
+        output_path=path,
+        output_sha256=digest,
+        key_id=first.key_id,
+        schema=first.schema,
+        residual=tuple(f for r in results for f in r.residual),
+        blocked_reasons=tuple(reason for r in results for reason in r.blocked_reasons),
+    )
+
+
+def _result(
+    plan: RedactionPlan,
+    outcome: DeliveryOutcome,
+    rows_in: int,
+    counts: _Counts,
+    quarantined: int,
+    output: tuple[Path, str] | None,
+    residual: tuple = (),
+    reasons: tuple[str, ...] = (),
+) -> DeliveryResult:
+    return DeliveryResult(
+        delivery=plan.delivery,
+        outcome=outcome,
+        rows_in=rows_in,
+        rows_out=counts.rows_out,  # written before verification, even when then blocked
+        rows_quarantined=quarantined,
+        rows_filtered=counts.rows_filtered,
+        output_path=str(output[0]) if output else None,
+        output_sha256=output[1] if output else None,
+        key_id=plan.key_id,
+        schema=plan.field_outputs,
+        residual=residual,
+        blocked_reasons=reasons,
+    )
+
+
+@contextmanager
+def _writer(path: Path, schema: pa.Schema, fmt: str) -> Iterator:
+    """A `write(batch)` callable for one output file, closed on exit."""
+    try:
+        if fmt == "parquet":
+            writer = pq.ParquetWriter(path, schema, compression=PARQUET_COMPRESSION)
+        else:
+            writer = pacsv.CSVWriter(path, schema)
+    except OSError as exc:
+        raise OutputWriteError(
+            f"cannot create the output {path.name} in {path.parent} ({exc.strerror or exc}); "
+            "check the folder exists and is writable"
+        ) from None
+    try:
+        yield writer.write_batch
+    finally:
+        writer.close()

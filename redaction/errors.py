@@ -1,0 +1,59 @@
+"""Errors raised by `redaction/`. Messages name the field, file or setting — never a data value."""
+
+from __future__ import annotations
+
+
+class RedactionError(Exception):
+    """Base of every error raised by the redaction package."""
+
+
+class MissingKeyError(RedactionError):
+    """A keyed operator needs a key and none was configured."""
+
+
+class WeakKeyError(RedactionError):
+    """The configured key is too short to be used."""
+
+
+class KeySourceError(RedactionError):
+    """The key source is malformed or its secret could not be loaded."""
+
+
+class PlanError(RedactionError):
+    """A decision cannot be turned into an operator (several problems are reported at once)."""
+
+
+class UnknownOperatorError(PlanError):
+    """A decision names an operator that is not registered."""
+
+
+class InvalidParamsError(PlanError):
+    """An operator's parameters are missing, unknown or out of range."""
+
+
+class SchemaMismatchError(RedactionError):
+    """The decisions and the input schema do not name the same columns."""
+
+
+class DeliveryDeniedError(RedactionError):
+    """A plan was requested for a delivery that policy denied."""
+
+
+class InputSchemaError(RedactionError):
+    """A batch read during delivery does not match the schema the plan was built for."""
+
+
+class OutputFormatError(RedactionError):
+    """The requested output format is not supported."""
+
+
+class OutputWriteError(RedactionError):
+    """The output could not be written; no final file was left behind."""
+
+
+class RowBalanceError(RedactionError):
+    """Rows in does not equal rows out + quarantined + filtered."""
+
+
+class ReidentificationError(RedactionError):
+    """Re-identification was refused (no legal basis, field not encrypted, or bad value)."""

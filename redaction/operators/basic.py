@@ -1,0 +1,89 @@
+"""`keep` (verdict allow), `drop` and `redact`: the operators that need no key and no parsing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from redaction.operators.distinct import NULL, as_array, as_text
+from redaction.operators.registry import FieldContext, register
+
+DEFAULT_PLACEHOLDER_ENTITY = "REDACTED"
+
+
+def is_text_type(kind: pa.DataType) -> bool:
+    """Strings of any flavour, and dictionaries of strings."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def placeholder(entity: str | None) -> str:
+    """The typed placeholder for an entity, Presidio style: `<PHONE_NUMBER>`."""
+    return f"<{entity or DEFAULT_PLACEHOLDER_ENTITY}>"
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Pass the column through unchanged (verdict allow)."""
+
+    output_type: pa.DataType
+
+    def __call__(self, array: pa.Array) -> pa.Array:
+        return as_array(array)
+
+    def violations(self, array: pa.Array) -> pa.Array:
+        return pa.array([False] * len(array), pa.bool_())
+
+
+@dataclass(frozen=True)
+class Drop:
+    """Marker: the column is left out of the output; never called on data."""
+
+    output_type: pa.DataType = NULL
+
+    def __call__(self, array: pa.Array) -> pa.Array:  # pragma: no cover - plans skip drops
+        return pa.nulls(len(array))
+
+
+@dataclass(frozen=True)
+class Redact:
+    """Strings become the typed placeholder; other types become null. Nulls stay null."""
+
+    output_type: pa.DataType
+    text: str | None  # the placeholder, or None for non-string columns
+
+    def __call__(self, array: pa.Array) -> pa.Array:
+        array = as_array(array)
+        if self.text is None:
+            return pa.nulls(len(array), self.output_type)
+        fill = pa.scalar(self.text, pa.string())
+        return pc.if_else(pc.is_valid(array), fill, pa.scalar(None, pa.string()))
+
+    def violations(self, array: pa.Array) -> pa.Array:
+        """Any non-null cell that is not the placeholder."""
+        array = as_array(array)
+        if self.text is None:
+            return pc.is_valid(array)
+        return pc.fill_null(pc.not_equal(as_text(array), self.text), False)
+
+
+@register("keep")
+def build_keep(params: Mapping[str, Any], ctx: FieldContext) -> Keep:
+    return Keep(ctx.input_type)
+
+
+@register("drop")
+def build_drop(params: Mapping[str, Any], ctx: FieldContext) -> Drop:
+    return Drop()
+
+
+@register("redact")
+def build_redact(params: Mapping[str, Any], ctx: FieldContext) -> Redact:
+    if is_text_type(ctx.input_type):
+        return Redact(pa.string(), placeholder(ctx.entity))
+    return Redact(ctx.input_type, None)

@@ -1,0 +1,76 @@
+"""Free text: detected spans replaced in place by presidio-anonymizer with our operators.
+
+Spans come from `detectors.scan_texts`. Under a pseudonymizing verdict, identifiers (phones,
+emails, names, accounts, IPs, SIP URIs, device ids) get the SAME keyed token as in structured
+columns, through a Presidio `custom` operator that calls our `Pseudonymizer`; every other entity
+(cards, PINs, passwords, addresses, …) and every span under any other verdict becomes `<ENTITY>`.
+DATE_TIME spans are left alone: a date in a ticket does not identify anyone by itself.
+Each distinct text is scanned and transformed once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from presidio_anonymizer import AnonymizerEngine
+from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
+
+import detectors
+from detectors import entities
+from detectors.findings import TextFinding
+from detectors.settings import DetectionSettings
+from redaction.operators.basic import placeholder
+from redaction.operators.distinct import STRING, as_array, as_text
+from redaction.operators.pseudonymize import Pseudonymizer
+
+TOKENIZED = frozenset(
+    {
+        entities.PHONE_NUMBER, entities.EMAIL_ADDRESS, entities.ACCOUNT_NUMBER, entities.PERSON,
+        entities.IP_ADDRESS, entities.SIP_URI, entities.IMEI, entities.IMSI, entities.ICCID,
+        entities.MAC_ADDRESS, entities.IBAN_CODE,
+    }
+)  # fmt: skip
+LEFT_IN_CLEAR = frozenset({entities.DATE_TIME})
+
+
+@cache
+def _engine() -> AnonymizerEngine:
+    return AnonymizerEngine()
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """Transforms the personal spans of a prose column; `pseudonymizer` None means redact all."""
+
+    field: str
+    pseudonymizer: Pseudonymizer | None
+    settings: DetectionSettings | None = None
+    output_type: pa.DataType = STRING
+
+    def __call__(self, array: pa.Array) -> pa.Array:
+        encoded = pc.dictionary_encode(as_text(as_array(array)))
+        texts: list[str] = encoded.dictionary.to_pylist()
+        spans: dict[int, list[TextFinding]] = defaultdict(list)
+        for finding in detectors.scan_texts(texts, self.field, self.settings):
+            if finding.entity_type not in LEFT_IN_CLEAR:
+                spans[finding.row].append(finding)
+        out = [self.transform(text, spans.get(i, [])) for i, text in enumerate(texts)]
+        return pa.array(out, STRING).take(encoded.indices)
+
+    def transform(self, text: str, findings: list[TextFinding]) -> str:
+        """One text with its spans replaced; a text without findings is returned as is."""
+        if not findings:
+            return text
+        results = [RecognizerResult(f.entity_type, f.start, f.end, f.score) for f in findings]
+        configs = {e: self._config(e) for e in {f.entity_type for f in findings}}
+        return _engine().anonymize(text, results, configs).text
+
+    def _config(self, entity: str) -> OperatorConfig:
+        if self.pseudonymizer is not None and entity in TOKENIZED:
+            token = self.pseudonymizer.token
+            return OperatorConfig("custom", {"lambda": lambda value: token(entity, value)})
+        return OperatorConfig("replace", {"new_value": placeholder(entity)})

@@ -1,0 +1,249 @@
+"""`generalize`: keep a coarser version of a value. Exactly one parameter picks the rule:
+
+- `level: minute|hour|day|month` — timestamps; timestamp/date columns keep their type, strings
+  like `2026-01-05 13:45:12` keep their shape (`2026-01-05 13:00:00`) so they still parse;
+- `prefix: N` — IP addresses: IPv4 to /N, IPv6 to /48; the network address is written;
+- `to: year` (birth dates), `to: area_code` (`+1-514`), `to: first_part` (`H3B`, ZIP3 `100`);
+- `bands: [0, 10, 50, 100]` — amounts to `"10-50"`, `"<0"`, `"100+"`.
+
+A value that does not parse becomes null: a generalizer never passes a value through unchanged.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ipaddress
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import phonenumbers
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from detectors.validators import parse_phone
+from redaction.errors import InvalidParamsError
+from redaction.operators.basic import is_text_type
+from redaction.operators.distinct import (
+    STRING,
+    as_array,
+    as_text,
+    changed_by,
+    map_distinct,
+    not_matching,
+)
+from redaction.operators.registry import FieldContext, register
+
+LEVELS = ("minute", "hour", "day", "month")
+TARGETS = ("year", "area_code", "first_part")
+IPV6_PREFIX = 48
+_RULES = ("level", "prefix", "to", "bands")
+
+_TS = (
+    r"^(\d{4})-(\d{2})-(\d{2})(?:([ T])(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?$"
+)
+# RE2 rewrites per level; a date-only string keeps its shape at day/month level.
+_TS_REWRITE = {
+    "minute": r"\1-\2-\3\4\5:\6:00\7",
+    "hour": r"\1-\2-\3\4\5:00:00\7",
+    "day": r"\1-\2-\3",
+    "month": r"\1-\2-01",
+}
+_HAS_TIME = r"^\d{4}-\d{2}-\d{2}[ T]"
+_CA_POSTAL = re.compile(r"^([A-Za-z]\d[A-Za-z])\s?-?\d[A-Za-z]\d$")
+_US_ZIP = re.compile(r"^(\d{3})\d{2}(?:-\d{4})?$")
+_YEAR = re.compile(r"^\s*(\d{4})(?:[-/.]\d{1,2}[-/.]\d{1,2}.*)?\s*$")
+
+
+@dataclass(frozen=True)
+class TimeLevel:
+    level: str
+    output_type: pa.DataType
+
+    def __call__(self, array: pa.Array) -> pa.Array:
+        array = as_array(array)
+        if pa.types.is_timestamp(array.type) or pa.types.is_date(array.type):
+            if pa.types.is_date(array.type) and self.level in ("minute", "hour", "day"):
+                return array
+            return pc.floor_temporal(array, unit=self.level)
+        text = as_text(array)
+        ok = pc.or_(pc.fill_null(pc.match_substring_regex(text, _TS), False), _blank(text))
+        timed = pc.fill_null(pc.match_substring_regex(text, _HAS_TIME), False)
+        rewritten = pc.replace_substring_regex(text, _TS, _TS_REWRITE[self.level])
+        if self.level in ("day", "month"):  # keep a time part when there was one
+            midnight = pc.binary_join_element_wise(rewritten, pa.scalar("00:00:00"), " ")
+            rewritten = pc.if_else(timed, midnight, rewritten)
+        else:  # a date without a time is already coarser than an hour
+            rewritten = pc.if_else(timed, rewritten, text)
+        return pc.if_else(ok, rewritten, pa.scalar(None, pa.string()))
+
+    def violations(self, array: pa.Array) -> pa.Array:
+        return changed_by(self, array)
+
+
+@dataclass(frozen=True)
+class IpPrefix:
+    prefix: int
+    output_type: pa.DataType = STRING
+
+    def network(self, value: str) -> str | None:
+        try:
+            address = ipaddress.ip_address(value.strip())
+        except ValueError:
+            return None
+        bits = self.prefix if address.version == 4 else IPV6_PREFIX
+        return str(ipaddress.ip_network(f"{address}/{bits}", strict=False).network_address)
+
+    def __call__(self, array: pa.Array) -> pa.Array:
+        return map_distinct(array, _keep_blank(self.network))
+
+    def violations(self, array: pa.Array) -> pa.Array:
+        return changed_by(self, array)
+
+
+def year_of(value: str) -> str | None:
+    match = _YEAR.match(value)
+    return match.group(1) if match else None
+
+
+def area_code(value: str) -> str | None:
+    number = parse_phone(value)
+    if number is None:
+        return None
+    national = phonenumbers.national_significant_number(number)
+    length = phonenumbers.length_of_geographical_area_code(number) or (
+        phonenumbers.length_of_national_destination_code(number)
+    )
+    area = national[:length]
+    return f"+{number.country_code}-{area}" if area else f"+{number.country_code}"
+
+
+def postal_first_part(value: str) -> str | None:
+    text = value.strip()
+    if match := _CA_POSTAL.match(text):
+        return match.group(1).upper()
+    if match := _US_ZIP.match(text):
+        return match.group(1)
+    return None
+
+
+_TARGET_SHAPE = {
+    "year": r"^\d{4}$",
+    "area_code": r"^\+\d{1,3}(?:-\d{1,5})?$",
+    "first_part": r"^(?:[A-Z]\d[A-Z]|\d{3})$",
+}
+_BAND_SHAPE = r"^(?:<-?[\d.]+|-?[\d.]+\+|-?[\d.]+--?[\d.]+)$"
+_TARGET_FN = {"year": year_of, "area_code": area_code, "first_part": postal_first_part}
+
+
+@dataclass(frozen=True)
+class Target:
+    to: str
+    output_type: pa.DataType
+
+    def __call__(self, array: pa.Array) -> pa.Array:
+        array = as_array(array)
+        if self.to == "year" and pa.types.is_integer(self.output_type):
+            return pc.cast(pc.year(array), self.output_type)
+        return map_distinct(array, _keep_blank(_TARGET_FN[self.to]))
+
+    def violations(self, array: pa.Array) -> pa.Array:
+        if pa.types.is_integer(self.output_type):
+            return pa.array([False] * len(array), pa.bool_())
+        return not_matching(array, _TARGET_SHAPE[self.to])
+
+
+@dataclass(frozen=True)
+class Bands:
+    edges: tuple[float, ...]
+    output_type: pa.DataType = STRING
+
+    def label(self, amount: float) -> str:
+        i = bisect.bisect_right(self.edges, amount)
+        if i == 0:
+            return f"<{_num(self.edges[0])}"
+        if i == len(self.edges):
+            return f"{_num(self.edges[-1])}+"
+        return f"{_num(self.edges[i - 1])}-{_num(self.edges[i])}"
+
+    def band(self, value: str) -> str | None:
+        try:
+            amount = float(value.replace(",", "").replace("$", "").strip())
+        except ValueError:
+            return None
+        return self.label(amount) if amount == amount else None  # NaN has no band
+
+    def __call__(self, array: pa.Array) -> pa.Array:
+        return map_distinct(array, _keep_blank(self.band))
+
+    def violations(self, array: pa.Array) -> pa.Array:
+        return not_matching(array, _BAND_SHAPE)
+
+
+def _blank(text: pa.Array) -> pa.Array:
+    return pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), False)
+
+
+def _keep_blank(fn: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """Blank cells stay blank: there is nothing to generalize and nothing to hide."""
+    return lambda v: v if not v.strip() else fn(v)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+@register("generalize", params=_RULES)
+def build_generalize(params: Mapping[str, Any], ctx: FieldContext) -> Any:
+    given = [r for r in _RULES if params.get(r) is not None]
+    if len(given) != 1:
+        raise InvalidParamsError(
+            f"field {ctx.field!r}: generalize takes exactly one of {', '.join(_RULES)}, "
+            f"got {', '.join(given) or 'none'}"
+        )
+    rule, value = given[0], params[given[0]]
+    if rule == "level":
+        _choice(ctx, rule, value, LEVELS)
+        temporal = pa.types.is_timestamp(ctx.input_type) or pa.types.is_date(ctx.input_type)
+        return TimeLevel(str(value), ctx.input_type if temporal else pa.string())
+    if rule == "prefix":
+        if not isinstance(value, int) or isinstance(value, bool) or not 8 <= value <= 32:
+            raise InvalidParamsError(
+                f"field {ctx.field!r}: generalize prefix is an IPv4 prefix length 8..32 "
+                f"(e.g. 24), got {value!r}"
+            )
+        return IpPrefix(value)
+    if rule == "to":
+        _choice(ctx, rule, value, TARGETS)
+        temporal = pa.types.is_timestamp(ctx.input_type) or pa.types.is_date(ctx.input_type)
+        if value == "year" and temporal:
+            return Target("year", pa.int32())
+        if not temporal and not is_text_type(ctx.input_type) and value == "year":
+            raise InvalidParamsError(
+                f"field {ctx.field!r}: generalize to year needs a date, timestamp or string "
+                f"column, got {ctx.input_type}"
+            )
+        return Target(str(value), pa.string())
+    return Bands(_edges(ctx, value))
+
+
+def _choice(ctx: FieldContext, rule: str, value: object, allowed: Sequence[str]) -> None:
+    if str(value) not in allowed:
+        raise InvalidParamsError(
+            f"field {ctx.field!r}: generalize {rule} must be one of {', '.join(allowed)}, "
+            f"got {value!r}"
+        )
+
+
+def _edges(ctx: FieldContext, value: object) -> tuple[float, ...]:
+    ok = isinstance(value, Sequence) and not isinstance(value, str) and len(value) >= 2
+    edges = tuple(value) if ok else ()  # type: ignore[arg-type]
+    numeric = all(isinstance(e, int | float) and not isinstance(e, bool) for e in edges)
+    if not ok or not numeric or list(edges) != sorted(set(edges)):
+        raise InvalidParamsError(
+            f"field {ctx.field!r}: generalize bands must be at least two increasing numbers, "
+            "e.g. [0, 10, 50, 100]"
+        )
+    return tuple(float(e) for e in edges)

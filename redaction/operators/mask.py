@@ -1,0 +1,77 @@
+"""`mask`: hide all but a few leading/trailing characters, keeping length and separators.
+
+Only letters and digits count and get masked; separators stay. Caps per entity: payment cards
+show at most the first 6 and last 4 digits (PCI DSS 3.4), phone numbers at most the last 2.
+When a value has no more countable characters than would be kept, all of them are masked.
+Characters already used as masks (`•*#xX`) are left as they are, so masking is idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from detectors import entities
+from detectors.masking import MASK_CHAR
+from redaction.errors import InvalidParamsError
+from redaction.operators.distinct import STRING, changed_by, map_distinct
+from redaction.operators.registry import FieldContext, register
+
+MASKED_CHARS = frozenset(MASK_CHAR + "*#xX")
+# (max keep_first, max keep_last) per entity; default keep when the policy gives none.
+CAPS: Mapping[str, tuple[int, int]] = {
+    entities.CREDIT_CARD: (6, 4),
+    entities.PHONE_NUMBER: (0, 2),
+}
+DEFAULTS: Mapping[str, tuple[int, int]] = {
+    entities.CREDIT_CARD: (6, 4),
+    entities.PHONE_NUMBER: (0, 2),
+}
+
+
+def mask_text(text: str, keep_first: int, keep_last: int) -> str:
+    """Mask `text` keeping the first/last countable characters; length never changes."""
+    countable = [i for i, ch in enumerate(text) if ch.isalnum() and ch not in MASKED_CHARS]
+    if len(countable) <= keep_first + keep_last:
+        keep: set[int] = set()
+    else:
+        keep = set(countable[:keep_first]) | set(countable[len(countable) - keep_last :])
+    hide = set(countable) - keep
+    return "".join(MASK_CHAR if i in hide else ch for i, ch in enumerate(text))
+
+
+@dataclass(frozen=True)
+class Mask:
+    keep_first: int
+    keep_last: int
+    output_type: pa.DataType = STRING
+
+    def __call__(self, array: pa.Array) -> pa.Array:
+        return map_distinct(array, lambda v: mask_text(v, self.keep_first, self.keep_last))
+
+    def violations(self, array: pa.Array) -> pa.Array:
+        """Cells that masking would still change: not (fully) masked."""
+        return changed_by(self, array)
+
+
+@register("mask", params=("keep_first", "keep_last"))
+def build_mask(params: Mapping[str, Any], ctx: FieldContext) -> Mask:
+    default_first, default_last = DEFAULTS.get(ctx.entity or "", (0, 4))
+    first = params.get("keep_first", default_first)
+    last = params.get("keep_last", default_last)
+    for name, value in (("keep_first", first), ("keep_last", last)):
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 12:
+            raise InvalidParamsError(
+                f"field {ctx.field!r}: mask {name} must be an integer 0..12, "
+                f"got {type(value).__name__} {value if isinstance(value, int) else ''}".rstrip()
+            )
+    cap_first, cap_last = CAPS.get(ctx.entity or "", (12, 12))
+    if first > cap_first or last > cap_last:
+        raise InvalidParamsError(
+            f"field {ctx.field!r}: mask of {ctx.entity} may keep at most the first {cap_first} "
+            f"and last {cap_last} characters, got keep_first={first}, keep_last={last}"
+        )
+    return Mask(first, last)

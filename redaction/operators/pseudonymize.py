@@ -1,0 +1,146 @@
+"""`pseudonymize`: keyed HMAC-SHA-256 tokens `<PREFIX>_<16 hex>`, one per normalised value.
+
+Values are normalised first so one subscriber gets one token everywhere: phone numbers to E.164
+(digits only when they do not parse), emails lower-cased, account ids upper-cased, names with
+whitespace collapsed and case folded. The entity prefix is part of the HMAC input, so a phone
+and an account with the same digits get unrelated tokens.
+
+Caller-id cells (`"Jane Roe" <5145550123>`) are split: the name becomes a PERSON token and the
+number a PHONE token — the same token the number gets in `src`/`dst` — so joins still work:
+`"PERSON_…" <PHONE_…>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from detectors import entities
+from detectors.validators import digits_only, to_e164
+from redaction.errors import MissingKeyError
+from redaction.operators.distinct import STRING, map_distinct, not_matching
+from redaction.operators.registry import FieldContext, register
+
+KEY_LABEL = "pseudonymize"
+DEFAULT_REGION = "US"
+TOKEN_HEX = 16
+PREFIXES: Mapping[str, str] = {
+    entities.PHONE_NUMBER: "PHONE",
+    entities.EMAIL_ADDRESS: "EMAIL",
+    entities.ACCOUNT_NUMBER: "ACCT",
+    entities.PERSON: "PERSON",
+    entities.IP_ADDRESS: "IP",
+    entities.SIP_URI: "SIP",
+    entities.IMEI: "IMEI",
+    entities.IMSI: "IMSI",
+    entities.ICCID: "ICCID",
+    entities.MAC_ADDRESS: "MAC",
+    entities.CREDIT_CARD: "CARD",
+    entities.IBAN_CODE: "IBAN",
+    entities.STREET_ADDRESS: "ADDR",
+    entities.POSTAL_CODE: "POSTAL",
+    entities.LOCATION: "LOC",
+    entities.URL: "URL",
+}
+DEFAULT_PREFIX = "TOKEN"
+TOKEN_RE2 = r"^[A-Z][A-Z0-9]*_[0-9a-f]{16}$"
+CALLER_ID_TOKENS = r'^(?:"(?:PERSON_[0-9a-f]{16})?" <PHONE_[0-9a-f]{16}>|[A-Z]+_[0-9a-f]{16})$'
+_CALLER_ID = re.compile(r'^\s*"?([^"<]*?)"?\s*<([^<>]*)>\s*$')
+
+
+def normalise_phone(text: str) -> str:
+    e164 = to_e164(text, DEFAULT_REGION)
+    if e164 is not None:
+        return e164
+    return digits_only(text) or text.strip()
+
+
+def normalise_ip(text: str) -> str:
+    try:
+        return ipaddress.ip_address(text.strip()).compressed
+    except ValueError:
+        return text.strip().lower()
+
+
+NORMALISERS: Mapping[str, Callable[[str], str]] = {
+    entities.PHONE_NUMBER: normalise_phone,
+    entities.EMAIL_ADDRESS: lambda v: v.strip().lower(),
+    entities.ACCOUNT_NUMBER: lambda v: v.strip().upper(),
+    entities.PERSON: lambda v: " ".join(v.split()).casefold(),
+    entities.IP_ADDRESS: normalise_ip,
+    entities.SIP_URI: lambda v: v.strip().lower(),
+    entities.MAC_ADDRESS: lambda v: re.sub(r"[^0-9a-f]", "", v.lower()),
+    entities.CREDIT_CARD: digits_only,
+    entities.IBAN_CODE: lambda v: re.sub(r"\s", "", v).upper(),
+}
+
+
+@dataclass(frozen=True)
+class Pseudonymizer:
+    """Turns (entity, value) into a token. Holds a derived sub-key, never the master key."""
+
+    secret: bytes = field(repr=False)
+
+    def token(self, entity: str | None, value: str) -> str:
+        """The token for `value`: empty stays empty; same normalised value, same token."""
+        if not value.strip():
+            return value
+        prefix = PREFIXES.get(entity or "", DEFAULT_PREFIX)
+        normalised = NORMALISERS.get(entity or "", str.strip)(value)
+        digest = hmac.digest(self.secret, f"{prefix}:{normalised}".encode(), hashlib.sha256)
+        return f"{prefix}_{digest.hex()[:TOKEN_HEX]}"
+
+    def caller_id(self, value: str) -> str:
+        """`"Name" <number>` → `"PERSON_…" <PHONE_…>`; a bare number or name → one token."""
+        match = _CALLER_ID.match(value)
+        if match is None:
+            if not value.strip():
+                return value
+            entity = entities.PHONE_NUMBER if to_e164(value) else entities.PERSON
+            return self.token(entity, value)
+        name, number = match.groups()
+        person = self.token(entities.PERSON, name)
+        return f'"{person}" <{self.token(entities.PHONE_NUMBER, number)}>'
+
+
+def pseudonymizer_for(ctx: FieldContext) -> Pseudonymizer:
+    if ctx.key is None:
+        raise MissingKeyError(
+            f"field {ctx.field!r}: pseudonymize needs a key; set TELEPRIVACY_KEY (>= 32 characters)"
+        )
+    return Pseudonymizer(ctx.key.derive(KEY_LABEL))
+
+
+def is_caller_id(ctx: FieldContext) -> bool:
+    """A field holding a name and a number together (Asterisk `clid`)."""
+    both = {entities.PERSON, entities.PHONE_NUMBER} <= set(ctx.entity_types)
+    return both or ctx.field.lower() in {"clid", "callerid", "caller_id"}
+
+
+@dataclass(frozen=True)
+class Pseudonymize:
+    pseudonymizer: Pseudonymizer
+    entity: str | None
+    caller_id: bool = False
+    output_type: pa.DataType = STRING
+
+    def __call__(self, array: pa.Array) -> pa.Array:
+        if self.caller_id:
+            return map_distinct(array, self.pseudonymizer.caller_id)
+        return map_distinct(array, lambda v: self.pseudonymizer.token(self.entity, v))
+
+    def violations(self, array: pa.Array) -> pa.Array:
+        """Non-blank cells that are not tokens (or caller ids made of tokens)."""
+        return not_matching(array, CALLER_ID_TOKENS if self.caller_id else TOKEN_RE2)
+
+
+@register("pseudonymize", keyed=True)
+def build_pseudonymize(params: Mapping[str, Any], ctx: FieldContext) -> Pseudonymize:
+    return Pseudonymize(pseudonymizer_for(ctx), ctx.entity, is_caller_id(ctx))

@@ -1,0 +1,166 @@
+"""Re-scan a written output for personal data the plan says must not be there in clear.
+
+Per column, by operator:
+- `pseudonymize`, `redact`, `mask`: every cell must have the operator's output shape (a token,
+  the placeholder, a fully masked value), and `detectors.classify_values` must find none of the
+  field's entity types (tokens and `•`-masked values are never counted by it);
+- `generalize`: every cell must already be generalized (applying the rule again changes nothing,
+  or the cell has the rule's output shape) — a generalized IP is still an IP, so no classifier;
+- free-text columns: `detectors.scan_texts` on each distinct text; a span that is not one of our
+  tokens or `<ENTITY>` placeholders (and not a DATE_TIME) is a residual;
+- `keep` (allow) and `encrypt_fpe` columns are not checked: the first is allowed in clear, the
+  second is shaped like the entity by design.
+A dropped column that is present in the output is a residual too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+import detectors
+from detectors.settings import DetectionSettings
+from policy.decisions import Verdict
+from redaction.errors import OutputFormatError
+from redaction.operators.distinct import as_array, as_text
+from redaction.operators.freetext import LEFT_IN_CLEAR
+from redaction.plan import PlannedColumn, RedactionPlan
+from redaction.results import ResidualFinding
+
+CLASSIFIED_OPERATORS = frozenset({"pseudonymize", "redact", "mask"})
+UNCHECKED_OPERATORS = frozenset({"keep", "encrypt_fpe", "drop"})
+_OWN_OUTPUT = re.compile(r"[A-Z][A-Z0-9]*_[0-9a-f]{16}|<[A-Z][A-Z_]*>")
+_BATCH = 65_536
+
+
+class _Tally:
+    """Counts and one masked sample per (column, entity type)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.samples: dict[tuple[str, str], str] = {}
+
+    def add(self, column: str, entity: str, count: int, sample: object) -> None:
+        if count <= 0:
+            return
+        self.counts[column, entity] += count
+        self.samples.setdefault((column, entity), detectors.mask_value(sample, entity))
+
+    def findings(self) -> tuple[ResidualFinding, ...]:
+        return tuple(
+            ResidualFinding(column, entity, count, self.samples[column, entity])
+            for (column, entity), count in sorted(self.counts.items())
+        )
+
+
+def verify_output(
+    path: Path,
+    plan: RedactionPlan,
+    settings: DetectionSettings | None = None,
+    fmt: str | None = None,
+) -> tuple[ResidualFinding, ...]:
+    """Residual personal data in the output at `path` (Parquet or CSV), per column and entity."""
+    path = Path(path)
+    tally = _Tally()
+    by_name = {c.field: c for c in plan.columns}
+    for batch in _read_output(path, plan, fmt):
+        for name in batch.schema.names:
+            planned = by_name.get(name)
+            if planned is None or planned.dropped:
+                sample = next((v for v in batch.column(name).to_pylist() if v is not None), "")
+                tally.add(name, "DROPPED_COLUMN", batch.num_rows, sample)
+                continue
+            if planned.operator in UNCHECKED_OPERATORS or planned.verdict is Verdict.ALLOW:
+                continue
+            values = as_array(batch.column(name))
+            if planned.free_text:
+                _check_text(planned, values, settings, tally)
+            else:
+                _check_structured(planned, values, settings, tally)
+    return tally.findings()
+
+
+def _check_structured(
+    planned: PlannedColumn,
+    values: pa.Array,
+    settings: DetectionSettings | None,
+    tally: _Tally,
+) -> None:
+    label = planned.entity_types[0] if planned.entity_types else "UNTRANSFORMED"
+    bad = _numpy(planned.op.violations(values))
+    _add_hits(tally, planned.field, label, bad, values)
+    if planned.operator not in CLASSIFIED_OPERATORS or not _is_text(values.type):
+        return
+    for entity in planned.entity_types:
+        hits = _numpy(detectors.classify_values(values, entity, settings, column=planned.field))
+        _add_hits(tally, planned.field, entity, hits & ~bad, values)
+
+
+def _check_text(
+    planned: PlannedColumn,
+    values: pa.Array,
+    settings: DetectionSettings | None,
+    tally: _Tally,
+) -> None:
+    encoded = pc.dictionary_encode(as_text(values))
+    texts: list[str] = encoded.dictionary.to_pylist()
+    if not texts:
+        return
+    rows_per_text = np.bincount(
+        encoded.indices.drop_null().to_numpy(zero_copy_only=False), minlength=len(texts)
+    )
+    for finding in detectors.scan_texts(texts, planned.field, settings):
+        text = texts[finding.row]
+        if finding.entity_type in LEFT_IN_CLEAR or _is_own(text, finding.start, finding.end):
+            continue
+        span = text[finding.start : finding.end]
+        tally.add(planned.field, finding.entity_type, int(rows_per_text[finding.row]), span)
+
+
+def _is_own(text: str, start: int, end: int) -> bool:
+    """The span overlaps one of our tokens or placeholders."""
+    return any(m.start() < end and start < m.end() for m in _OWN_OUTPUT.finditer(text))
+
+
+def _add_hits(tally: _Tally, column: str, entity: str, hits: np.ndarray, values: pa.Array) -> None:
+    count = int(hits.sum())
+    if count:
+        tally.add(column, entity, count, values[int(np.argmax(hits))].as_py())
+
+
+def _numpy(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    mask = as_array(mask)
+    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def output_format(path: Path, fmt: str | None = None) -> str:
+    """`parquet` or `csv`, from `fmt` or the file's last suffix."""
+    found = fmt or path.suffix.lower().lstrip(".")
+    if found not in ("parquet", "csv"):
+        raise OutputFormatError(
+            f"{path.name}: output format {found!r} is not supported; use parquet or csv"
+        )
+    return found
+
+
+def _read_output(path: Path, plan: RedactionPlan, fmt: str | None) -> Iterator[pa.RecordBatch]:
+    if output_format(path, fmt) == "parquet":
+        yield from pq.ParquetFile(path).iter_batches(batch_size=_BATCH)
+        return
+    types = {f.name: f.type for f in plan.output_schema}
+    options = pacsv.ConvertOptions(
+        column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False
+    )
+    yield from pacsv.open_csv(path, convert_options=options)
