@@ -250,7 +250,9 @@ def _pack(policy: Any, base_dir: Path, problems: list[Problem]) -> PolicyPack | 
 
 
 def _references(data: dict[str, Any], pack: PolicyPack | None) -> list[Problem]:
-    datasets = [item["name"] for _, item in _entries(data, "datasets") if "name" in item]
+    datasets = list(dict.fromkeys(
+        item["name"] for _, item in _entries(data, "datasets") if "name" in item
+    ))
     problems = []
     for i, item in _entries(data, "deliveries"):
         dataset = item.get("dataset")
