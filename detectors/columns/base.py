@@ -37,6 +37,7 @@ class Shape:
     """
 
     pattern: str
+    exclude: str | None = None  # RE2: cells matching this never hold the entity in this shape
     extract: str | None = None
     validate: Validator | None = None
     needs_hint: bool = False
@@ -105,6 +106,8 @@ def _shape_mask(shape: Shape, distinct: pa.Array, settings: DetectionSettings) -
             "backreferences); rewrite it with RE2-compatible constructs"
         ) from None
     mask = _to_numpy(found)
+    if shape.exclude is not None and mask.any():
+        mask &= ~_to_numpy(pc.match_substring_regex(distinct, shape.exclude))
     if not mask.any() or (shape.extract is None and shape.validate is None):
         return mask
     index = np.flatnonzero(mask)

@@ -17,6 +17,7 @@ CASES = [
     ("PHONE_NUMBER", "011442079460123", True),  # international dialled digits
     ("PHONE_NUMBER", "0000000000", False),  # zeros
     ("PHONE_NUMBER", "1767225600.42", False),  # Asterisk uniqueid (epoch-based)
+    ("PHONE_NUMBER", "1270167992.0", False),  # uniqueid that reads as +1 270 167 9920
     ("PHONE_NUMBER", "PHONE_3f9a0c1b2d3e4f50", False),  # pseudonym token
     ("PHONE_NUMBER", "PHONE_0123456789012345", False),  # pseudonym token of hex digits only
     ("PHONE_NUMBER", "••••••••99", False),  # masked value
@@ -75,12 +76,20 @@ def test_cell(entity: str, cell: str, expected: bool) -> None:
         ("PERSON", "first_name", "Jane"),  # bare name in a name column
         ("CARD_EXPIRY", "card_expiry", "2027-09"),  # year-month in an expiry column
         ("DATE_OF_BIRTH", "birth_date", "1972-07-17"),  # date in a birth column
+        ("PHONE_NUMBER", "dst", "450-123-1234"),  # possible but unassigned number, in `dst`
+        ("PHONE_NUMBER", "phone_number", "321-1234"),  # local-only number in a phone column
     ],
 )
 def test_column_name_enables_weak_shapes(entity: str, column: str, cell: str) -> None:
     """Shapes too common to stand alone count when the column name hints the entity."""
     assert classify_values(pa.array([cell]), entity, column=column).to_pylist() == [True]
     assert classify_values(pa.array([cell]), entity, column="col7").to_pylist() == [False]
+
+
+def test_phone_hint_ignores_ip_columns() -> None:
+    """`src_ip` holds addresses: the `src` hint does not make dotted numbers phones."""
+    ips = pa.array(["203.0.113.7", "10.0.0.1"])
+    assert classify_values(ips, "PHONE_NUMBER", column="src_ip").to_pylist() == [False, False]
 
 
 def test_integer_phones_and_timestamps() -> None:
