@@ -448,7 +448,7 @@ def run_info() -> RunInfo:
         policy_name="voipms",
         policy_version="2024.1",
         policy_sha256=sha("voipms-pack"),
-        config_path="examples/pipeline.yaml",
+        config_path="conf/pipeline.yaml",
         config_sha256=sha("pipeline.yaml"),
         key_id="k-7f3a9c",
         run_id="6f1c2a7e-1b1d-4c55-9a0e-3f7d2b8c9d10",
