@@ -64,7 +64,7 @@ def decide_field(
         category=choice.category,
         entity_types=entity_types,
         operator=str(transform.operator) if transform.operator else None,
-        params=transform.params,
+        params=dict(transform.params),  # a copy: decisions never share the defaults table
         citation=choice.citation,
         reason=choice.reason,
         declared=ctx.declared(column, free_text),

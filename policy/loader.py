@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -130,9 +129,9 @@ def _build(
         sha256=sha256,
         path=path,
         source=PackSource(header.source.seed, header.source.title, header.source.date),
-        categories=MappingProxyType(categories),
-        purposes=MappingProxyType(purposes),
-        recipient_classes=MappingProxyType(classes),
+        categories=categories,
+        purposes=purposes,
+        recipient_classes=classes,
         rules=tuple(rules),
     )
 
@@ -238,7 +237,7 @@ def _rules(
         elif spec.params is not None:
             problems.append(Problem(f"{where}.params", "params without an operator",
                                     "name the operator the params belong to"))
-        params = spec.params.as_mapping() if spec.params else MappingProxyType({})
+        params = spec.params.as_dict() if spec.params else {}
         rules.append(Rule(
             index=i,
             recipient_class=spec.recipient_class,

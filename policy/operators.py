@@ -53,11 +53,10 @@ class OperatorParams(BaseModel):
     keep_first: int | None = Field(default=None, ge=0, le=12)
     keep_last: int | None = Field(default=None, ge=0, le=12)
 
-    def as_mapping(self) -> Mapping[str, Any]:
-        return MappingProxyType(
-            {k: str(v) if isinstance(v, StrEnum) else v
-             for k, v in self.model_dump(exclude_none=True).items()}
-        )
+    def as_dict(self) -> dict[str, Any]:
+        """The parameters given, enums as plain strings (picklable, JSON-ready)."""
+        return {k: str(v) if isinstance(v, StrEnum) else v
+                for k, v in self.model_dump(exclude_none=True).items()}
 
 
 # Which verdict each operator carries out.
@@ -91,11 +90,11 @@ class Transform:
 
     verdict: Verdict
     operator: OperatorName | None
-    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _t(verdict: Verdict, operator: OperatorName | None, **params: Any) -> Transform:
-    return Transform(verdict, operator, MappingProxyType(params))
+    return Transform(verdict, operator, params)
 
 
 PSEUDONYMIZE = _t(Verdict.PSEUDONYMIZE, OperatorName.PSEUDONYMIZE)
