@@ -33,9 +33,10 @@ _SPECIFIC = frozenset(
         E.IP_ADDRESS, E.MAC_ADDRESS, E.IMEI, E.IMSI, E.ICCID, E.PHONE_NUMBER,
     }
 )  # fmt: skip
-_NER = frozenset({E.PERSON, E.LOCATION, E.DATE_TIME})
+_NER_RECOGNIZER = "SpacyRecognizer"
 _PHONE_LIKE = frozenset({E.PHONE_NUMBER})
 _HAS_DIGIT = re.compile(r"\d")
+_AFTER_NUMBER = re.compile(r"\d[ \t]+$")
 _TITLE_WORD = re.compile(r"(?<![^\W\d_])[A-ZÀ-Ý][a-zà-ÿ'’-]")
 # A DATE_TIME worth reporting names a month/day or has a date/time shape, not just "1234".
 _DATE_SHAPE = re.compile(
@@ -108,11 +109,29 @@ def _analyze_distinct(
         yield text, analyzer.analyze(text=text, language=LANGUAGE, nlp_artifacts=artifacts)
 
 
+def _from_ner(result: RecognizerResult) -> bool:
+    metadata = result.recognition_metadata or {}
+    return metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) == _NER_RECOGNIZER
+
+
 def _keep(result: RecognizerResult, text: str, settings: DetectionSettings) -> bool:
-    """Per-entity threshold, plus filters for the small NER model's usual mistakes."""
+    """Per-entity threshold, plus filters for the small NER model's usual mistakes.
+
+    NER spans are cut at the first line break ("Hannah Moore\nMontréal" is a signature line
+    and a city line, not one person), which is why `result` may be shortened here.
+    """
     if result.score < settings.threshold(result.entity_type):
         return False
+    if not _from_ner(result):
+        return True
     span = text[result.start : result.end]
+    if "\n" in span:
+        result.end = result.start + len(span.split("\n", 1)[0].rstrip())
+        span = text[result.start : result.end]
+        if not span:
+            return False
+    if result.entity_type == E.PERSON and _AFTER_NUMBER.search(text, 0, result.start):
+        return False  # "403 Forbidden", "2602 Bloor": a name does not follow a bare number
     if result.entity_type in (E.PERSON, E.LOCATION):
         # "voicemail PIN", "uniqueid 1700000000.1234": people and places have capitalised words.
         return not _HAS_DIGIT.search(span) and "@" not in span and bool(_TITLE_WORD.search(span))
@@ -131,7 +150,7 @@ def _resolve_overlaps(results: Iterable[RecognizerResult]) -> list[RecognizerRes
     """
 
     def rank(r: RecognizerResult) -> tuple[int, int, float]:
-        tier = 2 if r.entity_type in _SPECIFIC else 0 if r.entity_type in _NER else 1
+        tier = 2 if r.entity_type in _SPECIFIC else 0 if _from_ner(r) else 1
         return (tier, r.end - r.start, r.score)
 
     kept: list[RecognizerResult] = []

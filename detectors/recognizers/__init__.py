@@ -14,6 +14,7 @@ from presidio_analyzer.predefined_recognizers import (
 from detectors.recognizers.account_number import AccountNumberRecognizer
 from detectors.recognizers.caller_id import CallerIdNameRecognizer
 from detectors.recognizers.card_expiry import CardExpiryRecognizer
+from detectors.recognizers.city_region import CityRegionRecognizer
 from detectors.recognizers.credit_card import CreditCardRecognizer
 from detectors.recognizers.iccid import IccidRecognizer
 from detectors.recognizers.imei import ImeiRecognizer
@@ -21,6 +22,7 @@ from detectors.recognizers.imsi import ImsiRecognizer
 from detectors.recognizers.mac_address import MacAddressRecognizer
 from detectors.recognizers.masked_card import CREDIT_CARD_MASKED, MaskedCardRecognizer
 from detectors.recognizers.password import PasswordRecognizer
+from detectors.recognizers.person_context import PersonContextRecognizer
 from detectors.recognizers.phone import PhoneRecognizer
 from detectors.recognizers.postal_code import PostalCodeRecognizer
 from detectors.recognizers.sip_uri import SipUriRecognizer
@@ -47,6 +49,8 @@ def telecom_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
         PhoneRecognizer(settings.default_region),
         SipUriRecognizer(),
         CallerIdNameRecognizer(),
+        PersonContextRecognizer(),
+        CityRegionRecognizer(),
         ImeiRecognizer(),
         ImsiRecognizer(),
         IccidRecognizer(),

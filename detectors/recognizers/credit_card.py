@@ -10,7 +10,7 @@ from detectors.validators import card_number_valid
 
 # Issuer prefixes: Visa 4, Mastercard 51-55 and 2221-2720 (Presidio misses the latter),
 # Discover/UnionPay 6, JCB/Diners 3.
-_IIN16 = r"(?:4\d{3}|5[1-5]\d{2}|2(?:22[1-9]|2[3-9]\d|[3-6]\d{2}|7[01]\d|720)|6\d{3}|35\d{2})"
+_IIN16 = r"(?:4\d{3}|5\d{3}|2(?:22[1-9]|2[3-9]\d|[3-6]\d{2}|7[01]\d|720)|6\d{3}|35\d{2})"
 _BEFORE = r"(?<![\w*•-])"
 _AFTER = r"(?![\w*•]|[.-]\d)"
 

@@ -9,7 +9,7 @@ from detectors.recognizers.base import ContextPatternRecognizer
 
 # Canada Post never uses D, F, I, O, Q, U; W and Z never start a code.
 _CA = r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])"
-_STATES = (
+US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH"
     "|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR"
 )
@@ -22,7 +22,7 @@ class PostalCodeRecognizer(ContextPatternRecognizer):
     ENTITY = POSTAL_CODE
     PATTERNS = (
         Pattern("ca_postal", _CA, 0.6),
-        Pattern("us_zip_after_state", rf"\b(?:{_STATES}),?\s+(?P<value>{_ZIP})", 0.6),
+        Pattern("us_zip_after_state", rf"\b(?:{US_STATES}),?\s+(?P<value>{_ZIP})", 0.6),
         Pattern("us_zip", rf"(?<![\w-]){_ZIP}", 0.1),
     )
     CONTEXT = ("zip", "postal", "code postal", "postcode")

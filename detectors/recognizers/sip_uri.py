@@ -9,6 +9,7 @@ from detectors.recognizers.base import ContextPatternRecognizer
 
 _USER = r"[A-Za-z0-9._~!$&'*+,;=%-]+"
 _HOST = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+_IPV6_HOST = r"\[[0-9A-Fa-f:.]+\]"  # sip:1000@[2001:db8::1]
 _PARAMS = r"(?::\d{1,5})?(?:;[A-Za-z0-9_-]+(?:=[A-Za-z0-9_.-]+)?)*"
 
 
@@ -20,5 +21,7 @@ class SipUriRecognizer(ContextPatternRecognizer):
     """
 
     ENTITY = SIP_URI
-    PATTERNS = (Pattern("sip_uri", rf"(?<![\w])sips?:{_USER}@{_HOST}{_PARAMS}", 0.9),)
+    PATTERNS = (
+        Pattern("sip_uri", rf"(?<![\w])sips?:{_USER}@(?:{_IPV6_HOST}|{_HOST}){_PARAMS}", 0.9),
+    )
     CONTEXT = ("sip", "uri", "extension", "endpoint", "register")

@@ -9,7 +9,9 @@ from detectors.recognizers.base import ContextPatternRecognizer
 
 _LEAD = (
     r"(?i:\b(?:voice\s?mail|vm|pin|passcode|pass\s+code|access\s+code|security\s+code)\b"
-    r"(?:\s+(?:pin|password|code|number|is|was|to|set|reset|changed|now|new|of|as)\b|\s*[:=#-])*\s*)"
+    r"(?:\s+(?:pin|password|code|number|is|was|to|set|reset|changed|now|new|of|as)\b|\s*[:=#-])*"
+    # then at most a short clause without digits or a sentence end: "PIN, the old one was 4507"
+    r"[^\d.!?\n]{0,30}?)"
 )
 
 
