@@ -1,4 +1,9 @@
-"""Asterisk cdr-csv call detail records, built column by column with numpy and pyarrow."""
+"""Asterisk cdr-csv call detail records, built column by column with numpy and pyarrow.
+
+Per-subscriber strings (numbers in every format, caller-id heads, SIP URI parts) are rendered
+once into lookup tables; each block of rows is then integer draws, Arrow `take`s and joins, so
+no Python runs per row.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from synthetic.phones import dialled_digits, switch_formats
 from synthetic.population import Population
 from synthetic.randomness import blocks, numpy_stream
 
@@ -21,13 +25,17 @@ COLUMNS: tuple[str, ...] = (
 SCHEMA = pa.schema(
     [(c, pa.int64() if c in ("duration", "billsec") else pa.string()) for c in COLUMNS]
 )
+FORMATS = 5  # `switch_formats` variants per number
 FORMAT_WEIGHTS = np.array([0.3, 0.25, 0.2, 0.15, 0.1])
+CLID_STYLES = 3  # '"Name" <number>', '<number>', 'number'
+CLID_WEIGHTS = np.array([0.75, 0.15, 0.1])
 CONTEXTS = ("from-internal", "outbound", "default", "from-trunk", "ext-local", "from-customer")
-TRUNKS = ("trunk-voip", "carrier-east", "carrier-west", "telco-a", "intl-gw")
+TRUNKS = ("voip-trunk", "carrier-e1", "carrier-w2", "telco-a-01", "intl-gw-01")  # equal widths
 APPS = ("Dial", "Queue", "VoiceMail", "Hangup")
 APP_WEIGHTS = np.array([0.8, 0.08, 0.07, 0.05])
 QUEUE_DATA = ("support,t,,,300", "billing,tT,,,120", "sales,t")
 VOICEMAIL_DATA = ("1001@default,u", "2002@default,b", "3000@customers,su")
+DIAL_TIMEOUTS = (",30", ",45", ",60", ",60,tT")
 DISPOSITIONS = ("ANSWERED", "NO ANSWER", "BUSY", "FAILED")
 DISPOSITION_WEIGHTS = np.array([0.7, 0.18, 0.07, 0.05])
 AMAFLAGS = ("DOCUMENTATION", "BILLING")
@@ -42,118 +50,172 @@ _SHIFTS = np.arange(28, -1, -4, dtype=np.uint32)
 
 @dataclass(frozen=True)
 class _Tables:
-    """Per-subscriber strings, indexed by `subscriber * width + variant`."""
+    """Rendered strings, format-major: entry `variant * count + item`."""
 
     subs: int
-    numbers: pa.Array  # 5 switch formats per number: subscribers, then external numbers
-    dialled: pa.Array  # one per number, same order
-    accounts: pa.Array
-    clid_names: pa.Array  # '"Jane Roe" ' per subscriber
+    numbers: pa.Array  # FORMATS x (subscribers, then external numbers), as `switch_formats`
+    dialled: pa.Array  # per number as `dialled_digits`, then '' (rows that dial nothing)
+    clid_heads: pa.Array  # CLID_STYLES x subscribers: '"Jane Roe" <', '<', ''
     ips: pa.Array
-    uri_numbers: pa.Array  # 2 per subscriber: E.164 and `_uri_user`
-    uri_hosts: pa.Array  # 1 per subscriber: its IP, bracketed when IPv6
-
-
-def _tables(pop: Population) -> _Tables:
-    everyone = pop.phones + pop.external_phones
-    return _Tables(
-        subs=pop.size,
-        numbers=pa.array([f for n in everyone for f in switch_formats(n)], pa.string()),
-        dialled=pa.array([dialled_digits(n) for n in everyone], pa.string()),
-        accounts=pa.array(pop.accounts, pa.string()),
-        clid_names=pa.array([f'"{pop.full_name(i)}" ' for i in range(pop.size)], pa.string()),
-        ips=pa.array(pop.ips, pa.string()),
-        uri_numbers=pa.array([v for n in pop.phones for v in (n, _uri_user(n))], pa.string()),
-        uri_hosts=pa.array([f"[{ip}]" if ":" in ip else ip for ip in pop.ips], pa.string()),
-    )
-
-
-def _uri_user(e164: str) -> str:
-    """The number as a SIP user part without the plus (`15145550123`); E.164 outside NANP."""
-    return e164[1:] if e164.startswith("+1") else e164
-
-
-def _hex8(values: np.ndarray) -> pa.Array:
-    """Eight lowercase hex digits per uint32, without a Python loop."""
-    nibbles = (values[:, None] >> _SHIFTS) & 0xF
-    raw = _HEX[nibbles].tobytes()
-    return pa.Array.from_buffers(
-        pa.string(),
-        len(values),
-        [None, pa.py_buffer(np.arange(0, 8 * len(values) + 1, 8, dtype=np.int32)),
-         pa.py_buffer(raw)],
-    )
-
-
-def _pick(rng: np.random.Generator, pool: tuple[str, ...], n: int, p=None) -> pa.Array:
-    return pa.array(pool, pa.string()).take(pa.array(rng.choice(len(pool), size=n, p=p)))
+    uri_users: pa.Array  # 2 x subscribers: E.164, then without the plus in North America
+    uri_hosts: pa.Array  # subscribers' IPs (IPv6 bracketed), then PBX_HOSTS
+    channel_prefixes: np.ndarray  # (subscribers, width) bytes of 'SIP/ACCT-12345678-'
+    dial_heads: pa.Array  # 'SIP/<trunk>/' per trunk, then Queue and VoiceMail data, then ''
+    dial_tails: pa.Array  # DIAL_TIMEOUTS, then ''
 
 
 def _join(*parts: pa.Array | str) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "")
 
 
+def _take(table: pa.Array | tuple[str, ...], index: np.ndarray) -> pa.Array:
+    values = table if isinstance(table, pa.Array) else pa.array(table, pa.string())
+    return values.take(pa.array(index))
+
+
+def switch_format_table(e164: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """`phones.switch_formats` and `phones.dialled_digits` for a whole array at once.
+
+    Returns (FORMATS x numbers, format-major; dialled digits per number).
+    """
+    nanp = pc.starts_with(e164, "+1")
+    plain = pc.utf8_slice_codeunits(e164, 1)
+    national = pc.utf8_slice_codeunits(e164, 2)
+    a, b, c = (pc.utf8_slice_codeunits(national, i, j) for i, j in ((0, 3), (3, 6), (6, 99)))
+    dialled = pc.if_else(nanp, plain, _join("011", plain))
+    formats = [
+        e164,
+        dialled,
+        pc.if_else(nanp, national, e164),
+        pc.if_else(nanp, _join("(", a, ") ", b, "-", c), dialled),
+        pc.if_else(nanp, _join(a, "-", b, "-", c), e164),
+    ]
+    return pa.concat_arrays(formats), dialled
+
+
+def _tables(pop: Population) -> _Tables:
+    e164 = pa.array(pop.phones + pop.external_phones, pa.string())
+    numbers, dialled = switch_format_table(e164)
+    own = e164.slice(0, pop.size)
+    ips = pa.array(pop.ips, pa.string())
+    names = _join('"', pa.array(pop.first_names), " ", pa.array(pop.last_names), '" <')
+    prefixes = "".join(f"SIP/{a}-" for a in pop.accounts).encode()
+    return _Tables(
+        subs=pop.size,
+        numbers=numbers,
+        dialled=pa.concat_arrays([dialled, pa.array([""])]),
+        clid_heads=pa.concat_arrays(
+            [names, pa.array(["<"] * pop.size), pa.array([""] * pop.size)]
+        ),
+        ips=ips,
+        uri_users=pa.concat_arrays(
+            [own, pc.if_else(pc.starts_with(own, "+1"), pc.utf8_slice_codeunits(own, 1), own)]
+        ),
+        uri_hosts=pa.concat_arrays([
+            pc.if_else(pc.match_substring(ips, ":"), _join("[", ips, "]"), ips),
+            pa.array(PBX_HOSTS, pa.string()),
+        ]),
+        channel_prefixes=np.frombuffer(prefixes, dtype=np.uint8).reshape(pop.size, -1),
+        dial_heads=pa.array(
+            [f"SIP/{t}/" for t in TRUNKS] + list(QUEUE_DATA) + list(VOICEMAIL_DATA) + [""]
+        ),
+        dial_tails=pa.array([*DIAL_TIMEOUTS, ""], pa.string()),
+    )
+
+
+def _hex_bytes(rng: np.random.Generator, n: int) -> np.ndarray:
+    """(n, 8) ASCII bytes of random lowercase hex, as Asterisk channel suffixes."""
+    values = rng.integers(2**32, size=n, dtype=np.uint32)
+    return _HEX[(values[:, None] >> _SHIFTS) & 0xF]
+
+
+def _fixed_width(matrix: np.ndarray) -> pa.Array:
+    """A string array from an (n, width) byte matrix, without a Python loop."""
+    n, width = matrix.shape
+    offsets = np.arange(0, n * width + 1, width, dtype=np.int32)
+    data = np.ascontiguousarray(matrix, dtype=np.uint8).tobytes()
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+
+
+def _choice(rng: np.random.Generator, options: int, n: int, p: np.ndarray | None = None
+            ) -> np.ndarray:
+    return rng.choice(options, size=n, p=p)
+
+
 def _timestamps(epochs: np.ndarray) -> pa.Array:
-    return pc.strftime(pa.array(epochs, pa.timestamp("s")), format="%Y-%m-%d %H:%M:%S")
+    """`YYYY-MM-DD HH:MM:SS` (Arrow's cast gives exactly this, far faster than strftime)."""
+    return pc.cast(pa.array(epochs, pa.timestamp("s")), pa.string())
+
+
+_TRUNK_BYTES = np.frombuffer("".join(f"SIP/{t}-" for t in TRUNKS).encode(), np.uint8).reshape(
+    len(TRUNKS), -1
+)
 
 
 def _block(t: _Tables, rng: np.random.Generator, first: int, n: int, rows: int) -> pa.RecordBatch:
     subs = t.subs
-    externals = len(t.dialled) - subs
+    everyone = len(t.dialled) - 1
+    externals = everyone - subs
     caller = np.minimum((subs * rng.random(n) ** 1.6).astype(np.int64), subs - 1)
-    src = t.numbers.take(pa.array(caller * 5 + rng.choice(5, size=n, p=FORMAT_WEIGHTS)))
+    src_format = _choice(rng, FORMATS, n, FORMAT_WEIGHTS)
     on_net = rng.random(n) < 0.35
-    callee = np.where(on_net, rng.integers(subs, size=n), subs + rng.integers(externals, size=n))
-    dst = t.numbers.take(pa.array(callee * 5 + rng.choice(5, size=n, p=FORMAT_WEIGHTS)))
+    other = (caller + 1 + rng.integers(max(subs - 1, 1), size=n)) % subs  # never the caller
+    callee = np.where(on_net, other, subs + rng.integers(externals, size=n))
+    dst_format = _choice(rng, FORMATS, n, FORMAT_WEIGHTS)
+    clid_style = _choice(rng, CLID_STYLES, n, CLID_WEIGHTS)
+    trunk = rng.integers(len(TRUNKS), size=n)
 
-    clid_style = rng.random(n)
-    bracketed = _join(
-        pc.if_else(pa.array(clid_style < 0.75), t.clid_names.take(pa.array(caller)), ""),
-        "<", src, ">",
+    app = _choice(rng, len(APPS), n, APP_WEIGHTS)
+    dialling = app == 0
+    head = np.select(
+        [dialling, app == 1, app == 2],
+        [trunk, len(TRUNKS) + rng.integers(len(QUEUE_DATA), size=n),
+         len(TRUNKS) + len(QUEUE_DATA) + rng.integers(len(VOICEMAIL_DATA), size=n)],
+        len(t.dial_heads) - 1,
     )
-    clid = pc.if_else(pa.array(clid_style < 0.9), bracketed, src)
-    accounts = t.accounts.take(pa.array(caller))
-    channel = _join("SIP/", accounts, "-", _hex8(rng.integers(2**32, size=n, dtype=np.uint32)))
-    trunk = _pick(rng, TRUNKS, n)
-    dstchannel = _join("SIP/", trunk, "-", _hex8(rng.integers(2**32, size=n, dtype=np.uint32)))
-
-    app_idx = rng.choice(len(APPS), size=n, p=APP_WEIGHTS)
-    dial = _join("SIP/", trunk, "/", t.dialled.take(pa.array(callee)), ",",
-                 _pick(rng, ("30", "45", "60", "60,tT"), n))
-    lastdata = pc.if_else(
-        pa.array(app_idx == 0), dial,
-        pc.if_else(pa.array(app_idx == 1), _pick(rng, QUEUE_DATA, n),
-                   pc.if_else(pa.array(app_idx == 2), _pick(rng, VOICEMAIL_DATA, n), "")),
+    lastdata = _join(
+        _take(t.dial_heads, head),
+        _take(t.dialled, np.where(dialling, callee, everyone)),
+        _take(t.dial_tails, np.where(dialling, rng.integers(len(DIAL_TIMEOUTS), size=n),
+                                     len(DIAL_TIMEOUTS))),
     )
 
     index = np.arange(first, first + n, dtype=np.int64)
     start = START_EPOCH + index * SPAN_SECONDS // max(rows, 1) + rng.integers(60, size=n)
-    disp = rng.choice(len(DISPOSITIONS), size=n, p=DISPOSITION_WEIGHTS)
+    disp = _choice(rng, len(DISPOSITIONS), n, DISPOSITION_WEIGHTS)
     answered = disp == 0
     ring = np.where(disp == 3, 0, rng.integers(1, 25, size=n))
     billsec = np.where(answered, rng.exponential(150.0, size=n).astype(np.int64) + 1, 0)
     duration = ring + billsec
 
-    uri_scheme = pc.if_else(pa.array(rng.random(n) < 0.9), "sip:", "sips:")
-    uri_number = t.uri_numbers.take(pa.array(caller * 2 + rng.integers(2, size=n)))
-    host_kind = rng.random(n)
-    uri_host = pc.if_else(
-        pa.array(host_kind < 0.5), t.uri_hosts.take(pa.array(caller)),
-        pc.if_else(pa.array(host_kind < 0.85), PBX_HOSTS[0], PBX_HOSTS[1]),
-    )
+    user, scheme = rng.integers(2, size=n), (rng.random(n) >= 0.9).astype(np.int64)
+    host = np.searchsorted([0.5, 0.85], rng.random(n), side="right")
+    prefixes = t.channel_prefixes[caller]
+    src = _take(t.numbers, src_format * everyone + caller)
+    clid = _join(_take(t.clid_heads, clid_style * subs + caller), src,
+                 _take((">", ">", ""), clid_style))
     columns = [
-        accounts, src, dst, _pick(rng, CONTEXTS, n), clid, channel, dstchannel,
-        pa.array(APPS, pa.string()).take(pa.array(app_idx)), lastdata,
+        _fixed_width(prefixes[:, 4:-1]),
+        src,
+        _take(t.numbers, dst_format * everyone + callee),
+        _take(CONTEXTS, rng.integers(len(CONTEXTS), size=n)),
+        clid,
+        _fixed_width(np.hstack([prefixes, _hex_bytes(rng, n)])),
+        _fixed_width(np.hstack([_TRUNK_BYTES[trunk], _hex_bytes(rng, n)])),
+        _take(APPS, app),
+        lastdata,
         _timestamps(start),
         pc.if_else(pa.array(answered), _timestamps(start + ring), ""),
         _timestamps(start + duration),
-        pa.array(duration, pa.int64()), pa.array(billsec, pa.int64()),
-        pa.array(DISPOSITIONS, pa.string()).take(pa.array(disp)),
-        _pick(rng, AMAFLAGS, n, p=np.array([0.8, 0.2])),
+        pa.array(duration, pa.int64()),
+        pa.array(billsec, pa.int64()),
+        _take(DISPOSITIONS, disp),
+        _take(AMAFLAGS, _choice(rng, len(AMAFLAGS), n, np.array([0.8, 0.2]))),
         _join(pc.cast(pa.array(start), pa.string()), ".", pc.cast(pa.array(index), pa.string())),
-        _pick(rng, USERFIELDS, n, p=USERFIELD_WEIGHTS),
-        t.ips.take(pa.array(caller)),
-        _join(uri_scheme, uri_number, "@", uri_host),
+        _take(USERFIELDS, _choice(rng, len(USERFIELDS), n, USERFIELD_WEIGHTS)),
+        _take(t.ips, caller),
+        _join(_take(("sip:", "sips:"), scheme), _take(t.uri_users, user * subs + caller), "@",
+              _take(t.uri_hosts, np.where(host == 0, caller, subs + host - 1))),
     ]
     return pa.RecordBatch.from_arrays(columns, schema=SCHEMA)
 

@@ -49,3 +49,4 @@ def write_json(path: Path, payload: dict[str, Any]) -> None:
     with atomic_text(path) as handle:
         json.dump(payload, handle, ensure_ascii=False, indent=1)
         handle.write("\n")
+

@@ -13,9 +13,9 @@ from synthetic.cdr import COLUMNS
 ACCOUNT = re.compile(r"\b(?:ACCT|AC|CUST)-?\d{6,10}\b")
 CLID = re.compile(r'^(?:"(?P<name>[^"]+)" )?<(?P<number>[^>]+)>$')
 CHANNEL = re.compile(r"^SIP/(?P<account>ACCT-\d{8})-[0-9a-f]{8}$")
-DSTCHANNEL = re.compile(r"^SIP/[a-z-]+-[0-9a-f]{8}$")
+DSTCHANNEL = re.compile(r"^SIP/[a-z0-9-]+-[0-9a-f]{8}$")
 SIP_URI = re.compile(r"^sips?:(?P<number>\+?\d+)@(?P<host>\[[0-9a-f:]+\]|[\w.]+)$")
-DIAL = re.compile(r"^SIP/[a-z-]+/(?P<number>\d+),\d+(?:,tT)?$")
+DIAL = re.compile(r"^SIP/[a-z0-9-]+/(?P<number>\d+),\d+(?:,tT)?$")
 DOC_NETS = [ipaddress.ip_network(n) for n in
             ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")]
 TIME = "%Y-%m-%d %H:%M:%S"
