@@ -32,6 +32,7 @@ from policy.pack import PolicyPack
 
 DEFAULT_KEY_ENV = "TELEPRIVACY_KEY"
 KEY_IN_CONFIG = "keys never go in config files; set TELEPRIVACY_KEY or name a Prefect Secret block"
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
 
@@ -122,11 +123,11 @@ class DeliverySpec(_Strict):
 
     name: Name
     dataset: Name
-    recipient: Annotated[str, StringConstraints(min_length=1)]
+    recipient: Text
     recipient_class: str
     purpose: str
     fields: list[str] | None = None  # default: every field of the dataset
-    legal_basis: str | None = None  # warrant or legal process reference
+    legal_basis: Text | None = None  # warrant or legal process reference
     format: OutputFormat | None = None  # default: the config's output_format
 
 

@@ -42,7 +42,7 @@ def evaluate_delivery(
     declared_personal: Collection[str] | None = None,
 ) -> DeliveryDecision:
     """Decide every field of `delivery`; DENIED with reasons and unblock hints when refused."""
-    DatasetKind(dataset_kind)  # rules do not vary by kind yet; reject unknown kinds early
+    _check_kind(dataset_kind)
     purpose = pack.purpose(delivery.purpose)
     recipient = pack.recipient_class(delivery.recipient_class)
     columns = [p.column for p in profiles]
@@ -92,6 +92,13 @@ def evaluate_config(
             dataset.declared_personal,
         ))
     return decisions
+
+
+def _check_kind(kind: DatasetKind | str) -> None:
+    """Rules do not vary by dataset kind yet; an unknown kind is still a caller's mistake."""
+    if kind not in {k.value for k in DatasetKind}:
+        known = ", ".join(k.value for k in DatasetKind)
+        raise UnknownNameError(f"unknown dataset kind '{kind}'; known: {known}")
 
 
 def _check_fields(delivery: DeliverySpec, columns: Sequence[str]) -> None:

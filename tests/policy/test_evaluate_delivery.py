@@ -11,6 +11,7 @@ from policy import (
     DeliveryFieldsError,
     DeliveryStatus,
     PolicyPack,
+    UnknownNameError,
     Verdict,
     evaluate_delivery,
     load_pack,
@@ -124,8 +125,9 @@ def test_fields_the_dataset_lacks_are_an_error() -> None:
 
 def test_unknown_dataset_kind_is_rejected() -> None:
     """Only billing, cdr and tickets datasets are evaluated."""
-    with pytest.raises(ValueError, match="'radius' is not a valid DatasetKind"):
+    with pytest.raises(UnknownNameError) as err:
         evaluate_delivery(bundled("voipms"), delivery("internal", "billing"), CDR, "radius")
+    assert str(err.value) == "unknown dataset kind 'radius'; known: billing, cdr, tickets"
 
 
 @pytest.fixture
@@ -167,3 +169,16 @@ def test_field_without_rule_is_dropped(tmp_path: Path) -> None:
     assert decision.fields[0].verdict is Verdict.DROP
     assert decision.fields[0].reason == (
         "no rule covers (internal, service_quality, contact.phone): dropped (fail closed)")
+
+
+def test_rule_requirements_apply_to_the_fields_they_decide(tmp_path: Path) -> None:
+    """A consent column required by a rule filters rows only when that rule delivers a field."""
+    data = mini_pack()
+    data["rules"][0]["requires"] = {"consent_column": "opt_in"}
+    pack = load_pack(write_yaml(tmp_path / "p.yaml", data))
+    spec = delivery("internal", "service_quality")
+    fields = (personal("src", "PHONE_NUMBER"), Field("opt_in"))
+    decision = evaluate_delivery(pack, spec, fields, "cdr")
+    assert [f.column for f in decision.row_filters] == ["opt_in"]
+    spec = delivery("internal", "service_quality", fields=["opt_in"])
+    assert evaluate_delivery(pack, spec, fields, "cdr").row_filters == ()

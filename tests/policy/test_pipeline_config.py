@@ -132,6 +132,9 @@ PURPOSES = ("identify_customer, personalize_content, site_updates, improve_conte
         (GOOD + "key: {value: s3cr3t}\n",
          ["key: keys never go in config files; set TELEPRIVACY_KEY or name a Prefect Secret "
           "block"]),
+        # a blank legal basis is no legal basis
+        (GOOD.replace("    format: csv\n", "    format: csv\n    legal_basis: '  '\n"),
+         ["deliveries[0].legal_basis: String should have at least 1 character"]),
         # two datasets with one name
         (GOOD.replace("name: tickets", "name: cdr"),
          ["datasets[1].name: duplicate dataset 'cdr' (also datasets[0]); give each dataset a "
