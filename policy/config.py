@@ -172,6 +172,11 @@ class PipelineConfig(_Strict):
         return self.history
 
     @property
+    def policy_ref(self) -> str:
+        """What `load_pack` takes: a bundled pack name or an absolute path to a pack file."""
+        return self.policy
+
+    @property
     def pack(self) -> PolicyPack:
         """The policy pack the config was checked against."""
         if self._pack is None:
@@ -184,6 +189,13 @@ class PipelineConfig(_Strict):
                 return spec
         known = ", ".join(d.name for d in self.datasets)
         raise UnknownNameError(f"unknown dataset '{name}'; known: {known}")
+
+    def delivery(self, name: str) -> DeliverySpec:
+        for spec in self.deliveries:
+            if spec.name == name:
+                return spec
+        known = ", ".join(d.name for d in self.deliveries)
+        raise UnknownNameError(f"unknown delivery '{name}'; known: {known}")
 
     def output_format_for(self, delivery: DeliverySpec) -> OutputFormat:
         return delivery.format or self.output_format

@@ -13,6 +13,7 @@ from policy import (
     DatasetFilesError,
     DatasetKind,
     OutputFormat,
+    UnknownNameError,
     load_config,
     load_pack,
 )
@@ -61,6 +62,10 @@ def test_good_config_loads(tmp_path: Path) -> None:
     assert config.output_format_for(config.deliveries[0]) is OutputFormat.CSV
     assert config.pack.name == "voipms"
     assert config.dataset("tickets").declared_personal == ["email"]
+    assert config.delivery("cdr-quality").fields == ["start", "duration", "src", "dst"]
+    assert config.policy_ref == "voipms"
+    with pytest.raises(UnknownNameError, match="unknown delivery 'x'; known: cdr-quality"):
+        config.delivery("x")
 
 
 def test_demo_config_loads() -> None:
