@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from policy_fakes import NO_SALE, QUALITY, mini_pack, write_yaml
 
-from policy import PackError, load_pack
+from policy import PackError, load_pack, verify_citations
 
 CITE = {"section": "6", "quote": NO_SALE}
 
@@ -115,3 +115,16 @@ def test_all_problems_are_collected_and_picklable(tmp_path: Path) -> None:
     clone = pickle.loads(pickle.dumps(err.value))
     assert str(clone) == str(err.value)
     assert clone.problems == err.value.problems
+
+
+def test_verify_citations_reports_paraphrases(tmp_path: Path, seeds_dir: Path) -> None:
+    """A quote with a straight apostrophe where the seed has a typographic one is not verbatim."""
+    data = mini_pack()
+    data["rules"][0]["citation"] = {"section": "6", "quote": "customer's privacy"}
+    path = write_yaml(tmp_path / "pack.yaml", data)
+    assert verify_citations(load_pack(path), seeds_dir) == [
+        f"{path}: rules[0].citation: quote is not verbatim in 003_d865ffb7cb5e7536.txt; copy it "
+        "exactly (typographic apostrophes, double spaces)"
+    ]
+    data["rules"][0]["citation"] = {"section": "1", "quote": "customer’s privacy"}
+    assert verify_citations(load_pack(write_yaml(path, data)), seeds_dir) == []
