@@ -20,7 +20,7 @@ if getattr(sys.modules.get("synthetic"), "__file__", "") is None:
 
 import synthetic  # noqa: E402
 
-SIZES = {"cdr": 2_000, "billing": 400, "tickets": 400}
+SIZES = {"cdr": 1_000, "billing": 400, "tickets": 400}
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
