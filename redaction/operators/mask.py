@@ -2,8 +2,8 @@
 
 Only letters and digits count and get masked; separators stay. Caps per entity: payment cards
 show at most the first 6 and last 4 digits (PCI DSS 3.4), phone numbers at most the last 2.
-When a value has no more countable characters than would be kept, all of them are masked.
-Characters already used as masks (`•*#xX`) are left as they are, so masking is idempotent.
+When a value has no more characters than would be kept, all of them are masked. Characters
+already used as masks (`•*#xX`) stay and take their slot, so masking is idempotent.
 """
 
 from __future__ import annotations
@@ -33,14 +33,20 @@ DEFAULTS: Mapping[str, tuple[int, int]] = {
 
 
 def mask_text(text: str, keep_first: int, keep_last: int) -> str:
-    """Mask `text` keeping the first/last countable characters; length never changes."""
-    countable = [i for i, ch in enumerate(text) if ch.isalnum() and ch not in MASKED_CHARS]
-    if len(countable) <= keep_first + keep_last:
+    """Mask `text` keeping the first/last character slots; length never changes.
+
+    Slots are letters, digits and mask characters, so an already-masked value keeps exactly the
+    same positions visible and masking twice changes nothing.
+    """
+    slots = [i for i, ch in enumerate(text) if ch.isalnum() or ch in MASKED_CHARS]
+    if len(slots) <= keep_first + keep_last:
         keep: set[int] = set()
     else:
-        keep = set(countable[:keep_first]) | set(countable[len(countable) - keep_last :])
-    hide = set(countable) - keep
-    return "".join(MASK_CHAR if i in hide else ch for i, ch in enumerate(text))
+        keep = set(slots[:keep_first]) | set(slots[len(slots) - keep_last :])
+    return "".join(
+        MASK_CHAR if i not in keep and ch.isalnum() and ch not in MASKED_CHARS else ch
+        for i, ch in enumerate(text)
+    )
 
 
 @dataclass(frozen=True)
