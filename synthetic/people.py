@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from synthetic import identifiers
 from synthetic.population import Population
 from synthetic.randomness import python_stream
-from synthetic.vocabulary import CITIES, EMAIL_DOMAINS, STREET_NAMES, UNIT_STYLES, City
+from synthetic.vocabulary import CA_STREETS, CITIES, EMAIL_DOMAINS, UNIT_STYLES, US_STREETS, City
 
 _FOLD = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss", "å": "a", "æ": "ae"})
 PASSWORDS = ("hunter2!", "Winter2026", "p@ssw0rd", "Maple#Leaf9", "qwerty123", "Tr0ub4dor&3")
@@ -68,7 +68,8 @@ def person(seed: int, pop: Population, i: int) -> Person:
     first, last, phone = pop.first_names[i], pop.last_names[i], pop.phones[i]
     city = _city_for(phone, rng.randrange(len(CITIES)))
     unit = rng.choice(UNIT_STYLES).format(n=rng.randint(1, 2400))
-    street = f"{rng.randint(1, 9999)} {rng.choice(STREET_NAMES)}{unit}"
+    streets = CA_STREETS if city.country == "CA" else US_STREETS
+    street = f"{rng.randint(1, 9999)} {rng.choice(streets)}{unit}"
     email = f"{_local_part(first, last, rng.randrange(5), rng.randint(1, 99))}@"
     email += rng.choice(EMAIL_DOMAINS)
     return Person(

@@ -30,6 +30,7 @@ FREE_TEXT_COLUMNS = ("subject", "body")
 CHANNELS = ("email", "phone", "web")
 NEUTRAL_SHARE = 0.25
 START_EPOCH = 1_767_225_600  # 2026-01-01 00:00:00 UTC
+SPAN_SECONDS = 180 * 86_400  # tickets spread over half a year, in file order
 
 
 def _email(rng: random.Random, who: Person) -> str:
@@ -90,12 +91,12 @@ def _body(rng: random.Random, values: dict[str, Value], neutral: bool, channel: 
     body.template(rng.choice(T.GREETINGS), values)
     count = rng.randint(2, 5)
     personal = 0 if neutral else rng.randint(1, count)
-    kinds = [True] * personal + [False] * (count - personal)
-    rng.shuffle(kinds)
-    for i, is_personal in enumerate(kinds):
+    sentences = rng.sample(T.PERSONAL, personal) + rng.sample(T.NEUTRAL, count - personal)
+    rng.shuffle(sentences)  # no sentence twice in one ticket
+    for i, sentence in enumerate(sentences):
         if i:
             body.literal(rng.choice((" ", " ", "\n", "  ")))
-        body.template(rng.choice(T.PERSONAL if is_personal else T.NEUTRAL), values)
+        body.template(sentence, values)
     body.template(rng.choice(T.NEUTRAL_SIGNATURES if neutral else T.SIGNATURES), values)
     return body
 
@@ -116,7 +117,7 @@ def ticket_lines(
             subject = TextBuilder()
             subject.template(rng.choice(T.NEUTRAL_SUBJECTS if neutral else T.SUBJECTS), values)
             body = _body(rng, values, neutral, channel)
-            created = START_EPOCH + row * 600 + rng.randrange(600)
+            created = START_EPOCH + row * SPAN_SECONDS // rows + rng.randrange(600)
             record = {
                 "ticket_id": f"T-{row + 1:06d}",
                 "created_at": _iso(created),

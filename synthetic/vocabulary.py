@@ -23,15 +23,18 @@ LAST_NAMES: tuple[str, ...] = (
     "Lefèvre", "Okafor", "Mensah", "Haddad", "Khalil", "Yamamoto", "Tanaka", "Ivanova", "Novák",
     "da Silva", "Gonçalves", "Fernández", "St-Pierre", "Lalonde", "Desjardins", "Ouellet",
 )
-STREET_NAMES: tuple[str, ...] = (
+CA_STREETS: tuple[str, ...] = (
     "Rue Sainte-Catherine O", "Rue Saint-Denis", "Boul. René-Lévesque E", "Av. du Parc",
-    "Rue Sherbrooke O", "Maple Ave", "Oak St", "King St W", "Queen St E", "Yonge St",
-    "Bloor St W", "Dundas St", "Main St", "Elm St", "Cedar Rd", "Granville St", "Robson St",
-    "Commercial Dr", "Broadway", "Lakeshore Blvd W", "Pine Ave", "Birch Ln", "Sunset Blvd",
+    "Rue Sherbrooke O", "Rue Notre-Dame O", "Chemin de la Côte-des-Neiges", "Grande Allée E",
+    "King St W", "Queen St E", "Yonge St", "Bloor St W", "Dundas St", "Lakeshore Blvd W",
+    "Granville St", "Robson St", "Commercial Dr", "Wellington St", "Jasper Ave", "Portage Ave",
+    "Spring Garden Rd", "Maple Ave", "Main St", "Elm St", "Cedar Rd", "Birch Ln",
+)
+US_STREETS: tuple[str, ...] = (
+    "Maple Ave", "Oak St", "Main St", "Elm St", "Pine Ave", "Broadway", "Sunset Blvd",
     "Market St", "Mission St", "Michigan Ave", "Lake Shore Dr", "Washington St", "2nd Ave",
-    "5th Ave", "Rue Notre-Dame O", "Chemin de la Côte-des-Neiges", "Wellington St",
-    "Jasper Ave", "Portage Ave", "Spring Garden Rd", "Grande Allée E", "Peachtree St NE",
-    "Congress Ave", "Colfax Ave", "Pike St", "Biscayne Blvd", "Hennepin Ave",
+    "5th Ave", "Peachtree St NE", "Congress Ave", "Colfax Ave", "Pike St", "Biscayne Blvd",
+    "Hennepin Ave", "Church St", "Cedar Rd",
 )
 UNIT_STYLES: tuple[str, ...] = ("", "", "", " Apt {n}", " Unit {n}", " #{n}", " Suite {n}")
 
