@@ -309,6 +309,7 @@ def build_run_report(
     )
     section = RunSection(
         run_id=run.run_id,
+        flow=run.flow,
         started_at=utc_iso(run.started_at, "started_at"),
         finished_at=utc_iso(run.finished_at, "finished_at"),
         code_version=run.code_version,

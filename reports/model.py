@@ -116,6 +116,7 @@ class RunInfo:
     config_sha256: str
     key_id: str | None = None  # key fingerprint; never the key
     run_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    flow: str | None = None  # Prefect flow name when the run was a flow
     code_version: str = field(default_factory=code_version)
 
 
@@ -146,6 +147,7 @@ class ConfigRef:
 @dataclass(frozen=True)
 class RunSection:
     run_id: str
+    flow: str | None
     started_at: str  # ISO 8601 UTC, "Z" suffix
     finished_at: str
     code_version: str

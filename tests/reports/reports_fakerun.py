@@ -452,6 +452,7 @@ def run_info() -> RunInfo:
         config_sha256=sha("pipeline.yaml"),
         key_id="k-7f3a9c",
         run_id="6f1c2a7e-1b1d-4c55-9a0e-3f7d2b8c9d10",
+        flow="teleprivacy-pipeline",
         code_version="0.1.0+gfixed",
     )
 
