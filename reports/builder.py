@@ -7,7 +7,7 @@ from typing import Any
 
 from detectors.findings import DatasetProfile, FieldProfile
 from detectors.masking import MASK_CHAR
-from policy.decisions import Citation, DeliveryDecision, DeliveryStatus, FieldDecision
+from policy.decisions import Citation, DeliveryDecision, DeliveryStatus, FieldDecision, Verdict
 from redaction.results import DeliveryOutcome, DeliveryResult
 from reports.errors import ReportInputError
 from reports.findings import (
@@ -152,7 +152,7 @@ def _blockers(
         blockers += [
             f"Field '{fd.field}' is denied: {fd.reason or 'no allowing clause'}"
             for fd in dec.fields
-            if fd.verdict.value == "deny"
+            if fd.verdict is Verdict.DENY
         ]
         hints = list(dec.unblock_hints) or [
             "Add or cite a policy clause that allows this purpose for this recipient class, "

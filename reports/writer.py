@@ -66,7 +66,13 @@ def write_reports(report: RunReport, out_dir: Path | str) -> ReportPaths:
     """Validate, then write `report.json` and `report.html` into `out_dir` (created if missing)."""
     data = report.to_dict()
     validate_report(data)
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError as exc:
+        raise ReportSchemaError(
+            "report holds a NaN or infinite number (a rate, score or count); nothing was "
+            "written. Check the profiles and results passed to build_run_report."
+        ) from exc
     html = render_html(report)
     out = Path(out_dir)
     paths = ReportPaths(json=out / "report.json", html=out / "report.html")

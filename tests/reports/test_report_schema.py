@@ -80,3 +80,14 @@ def test_validate_report_lists_missing_keys(report: RunReport) -> None:
     del data["counts"]
     with pytest.raises(ReportSchemaError, match=r"\$ fails 'required'"):
         validate_report(data)
+
+
+def test_nan_rate_is_refused(report: RunReport, tmp_path: Path) -> None:
+    """A NaN rate would make report.json invalid JSON; it is refused and nothing is written."""
+    ds = report.datasets[0]
+    bad_field = dataclasses.replace(ds.fields[0], null_rate=float("nan"))
+    bad_ds = dataclasses.replace(ds, fields=(bad_field, *ds.fields[1:]))
+    bad = dataclasses.replace(report, datasets=(bad_ds, *report.datasets[1:]))
+    with pytest.raises(ReportSchemaError, match="NaN or infinite number"):
+        write_reports(bad, tmp_path / "out")
+    assert not (tmp_path / "out" / "report.json").exists()
