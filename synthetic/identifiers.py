@@ -17,21 +17,19 @@ CARD_BRANDS: tuple[tuple[str, tuple[str, ...], int, tuple[int, ...]], ...] = (
 IMEI_TACS: tuple[str, ...] = ("49015420", "35209900", "35693803", "01326300", "35332211")
 
 
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # Luhn: digit doubled, digits of the result summed
+
+
 def luhn_check_digit(payload: str) -> str:
     """The digit that makes `payload + digit` pass the Luhn checksum."""
-    total = 0
-    for i, ch in enumerate(reversed(payload)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
+    digits = [ord(ch) - 48 for ch in reversed(payload)]
+    total = sum(_DOUBLED[d] for d in digits[0::2]) + sum(digits[1::2])
     return str((10 - total % 10) % 10)
 
 
 def _digits(rng: random.Random, count: int) -> str:
-    return "".join(str(rng.randrange(10)) for _ in range(count))
+    """`count` random decimal digits, leading zeros allowed."""
+    return f"{rng.randrange(10**count):0{count}d}"
 
 
 def card_number(rng: random.Random) -> str:

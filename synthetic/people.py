@@ -92,3 +92,19 @@ def person(seed: int, pop: Population, i: int) -> Person:
         password=rng.choice(PASSWORDS),
     )
 
+
+
+class PersonCache:
+    """Bounded memo of `person()` for kinds that revisit customers (tickets)."""
+
+    def __init__(self, seed: int, pop: Population, size: int = 4096) -> None:
+        self._seed, self._pop, self._size = seed, pop, size
+        self._people: dict[int, Person] = {}
+
+    def get(self, i: int) -> Person:
+        found = self._people.get(i)
+        if found is None:
+            if len(self._people) >= self._size:
+                del self._people[next(iter(self._people))]  # oldest first
+            found = self._people[i] = person(self._seed, self._pop, i)
+        return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -42,7 +43,7 @@ class TextBuilder:
             self.spans.append(Span(self.length, self.length + len(value.text), value.entity_type))
         self.literal(value.text)
 
-    def template(self, template: str, values: dict[str, Value]) -> None:
+    def template(self, template: str, values: Mapping[str, Value]) -> None:
         """Fill `{slot}`s of `template` from `values` (a missing slot is a programming error)."""
         pos = 0
         for match in _SLOT.finditer(template):
@@ -58,3 +59,22 @@ class TextBuilder:
 def slots(template: str) -> set[str]:
     """The slot names a template uses."""
     return set(_SLOT.findall(template))
+
+
+class LazyValues(Mapping[str, Value]):
+    """Slot values made on first use, so a text only draws randomness for the slots it has."""
+
+    def __init__(self, factories: Mapping[str, Callable[[], Value]]) -> None:
+        self._factories = factories
+        self._made: dict[str, Value] = {}
+
+    def __getitem__(self, slot: str) -> Value:
+        if slot not in self._made:
+            self._made[slot] = self._factories[slot]()
+        return self._made[slot]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._factories)
+
+    def __len__(self) -> int:
+        return len(self._factories)

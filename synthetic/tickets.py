@@ -11,11 +11,11 @@ from detectors import entities as E
 from synthetic import identifiers
 from synthetic import ticket_templates as T
 from synthetic.company import COMPANY
-from synthetic.people import Person, person
+from synthetic.people import Person, PersonCache
 from synthetic.phones import TEXT_STYLES, text_format
 from synthetic.population import Population
 from synthetic.randomness import blocks, python_stream
-from synthetic.text import TextBuilder, Value
+from synthetic.text import LazyValues, TextBuilder, Value
 from synthetic.vocabulary import FIRST_NAMES, LAST_NAMES
 
 COLUMN_LABELS: dict[str, list[str]] = {
@@ -50,37 +50,39 @@ def _sip(rng: random.Random, who: Person) -> str:
     return f"{scheme}{number}@{host}"
 
 
-def _values(rng: random.Random, who: Person) -> dict[str, Value]:
-    """Every slot value for one ticket, with its entity type (None = not personal)."""
-    return {
-        "name": Value(who.name, E.PERSON),
-        "first": Value(who.first_name, E.PERSON),
-        "other": Value(f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", E.PERSON),
-        "phone": Value(text_format(who.phone, rng.randrange(TEXT_STYLES)), E.PHONE_NUMBER),
-        "account": Value(who.account, E.ACCOUNT_NUMBER),
-        "email": Value(_email(rng, who), E.EMAIL_ADDRESS),
-        "street": Value(who.street, E.STREET_ADDRESS),
-        "city": Value(who.city.name, E.LOCATION),
-        "region": Value(who.city.region),
-        "postal": Value(who.postal_code, E.POSTAL_CODE),
-        "ip": Value(who.ip if rng.random() < 0.8 else identifiers.ipv4(rng), E.IP_ADDRESS),
-        "ipv6": Value(identifiers.ipv6(rng), E.IP_ADDRESS),
-        "sip": Value(_sip(rng, who), E.SIP_URI),
-        "imei": Value(who.imei, E.IMEI),
-        "card": Value(who.card_number, E.CREDIT_CARD),
-        "expiry": Value(who.card_expiry, E.CARD_EXPIRY),
-        "pin": Value(who.pin, E.VOICEMAIL_PIN),
-        "password": Value(who.password, E.PASSWORD),
-        "mac": Value(who.mac, E.MAC_ADDRESS),
-        "iban": Value(who.iban or identifiers.iban(rng), E.IBAN_CODE),
-        "company": Value(rng.choice((COMPANY.name, COMPANY.short_name))),
-        "support_phone": Value(rng.choice(COMPANY.support_numbers)),
-        "support_email": Value(rng.choice(COMPANY.support_emails)),
-        "website": Value(COMPANY.website),
-    }
+def _values(rng: random.Random, who: Person) -> LazyValues:
+    """Every slot a template may use, with its entity type (None = not personal)."""
+    return LazyValues({
+        "name": lambda: Value(who.name, E.PERSON),
+        "first": lambda: Value(who.first_name, E.PERSON),
+        "other": lambda: Value(f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", E.PERSON),
+        "phone": lambda: Value(text_format(who.phone, rng.randrange(TEXT_STYLES)),
+                               E.PHONE_NUMBER),
+        "account": lambda: Value(who.account, E.ACCOUNT_NUMBER),
+        "email": lambda: Value(_email(rng, who), E.EMAIL_ADDRESS),
+        "street": lambda: Value(who.street, E.STREET_ADDRESS),
+        "city": lambda: Value(who.city.name, E.LOCATION),
+        "region": lambda: Value(who.city.region),
+        "postal": lambda: Value(who.postal_code, E.POSTAL_CODE),
+        "ip": lambda: Value(who.ip if rng.random() < 0.8 else identifiers.ipv4(rng),
+                            E.IP_ADDRESS),
+        "ipv6": lambda: Value(identifiers.ipv6(rng), E.IP_ADDRESS),
+        "sip": lambda: Value(_sip(rng, who), E.SIP_URI),
+        "imei": lambda: Value(who.imei, E.IMEI),
+        "card": lambda: Value(who.card_number, E.CREDIT_CARD),
+        "expiry": lambda: Value(who.card_expiry, E.CARD_EXPIRY),
+        "pin": lambda: Value(who.pin, E.VOICEMAIL_PIN),
+        "password": lambda: Value(who.password, E.PASSWORD),
+        "mac": lambda: Value(who.mac, E.MAC_ADDRESS),
+        "iban": lambda: Value(who.iban or identifiers.iban(rng), E.IBAN_CODE),
+        "company": lambda: Value(rng.choice((COMPANY.name, COMPANY.short_name))),
+        "support_phone": lambda: Value(rng.choice(COMPANY.support_numbers)),
+        "support_email": lambda: Value(rng.choice(COMPANY.support_emails)),
+        "website": lambda: Value(COMPANY.website),
+    })
 
 
-def _body(rng: random.Random, values: dict[str, Value], neutral: bool, channel: str
+def _body(rng: random.Random, values: LazyValues, neutral: bool, channel: str
           ) -> TextBuilder:
     body = TextBuilder()
     if channel == "phone" and not neutral and rng.random() < 0.5:
@@ -105,12 +107,13 @@ def ticket_lines(
     pop: Population, rows: int, seed: int
 ) -> Iterator[tuple[list[str], list[dict[str, object]]]]:
     """Blocks of JSON lines with the spans planted in `subject` and `body`."""
+    people = PersonCache(seed, pop)
     for block, first, n in blocks(rows):
         rng = python_stream(seed, "tickets", block)
         lines: list[str] = []
         spans: list[dict[str, object]] = []
         for row in range(first, first + n):
-            who = person(seed, pop, rng.randrange(pop.size))
+            who = people.get(rng.randrange(pop.size))
             values = _values(rng, who)
             neutral = rng.random() < NEUTRAL_SHARE
             channel = rng.choice(CHANNELS)
