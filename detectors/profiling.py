@@ -86,10 +86,12 @@ def sample_table(
     stride, seen = 1, 0
     kept: list[pa.Table] = []
     kept_rows = 0
+    schema: pa.Schema | None = None
     for path in paths:
         for batch in read_batches(
             Path(path), fmt=fmt, quarantine=quarantine, header=header, column_names=column_names
         ):
+            schema = schema or batch.schema
             index = np.arange(seen, seen + batch.num_rows, dtype=np.int64)
             seen += batch.num_rows
             take = index[index % stride == 0]
@@ -104,7 +106,7 @@ def sample_table(
                 kept = [merged.filter(pc.equal(pc.bit_wise_and(merged[_ROW], stride - 1), 0))]
                 kept_rows = kept[0].num_rows
     if not kept:
-        return pa.table({}), seen
+        return (schema or pa.schema([])).empty_table(), seen
     table = _concat(kept).drop_columns([_ROW])
     if table.num_rows > limit:
         table = table.take(pa.array(np.linspace(0, table.num_rows - 1, limit).astype(np.int64)))

@@ -109,9 +109,19 @@ def read_batches(
         tables = _read_csv(path, compression, block, columns, quarantine, header, column_names)
     else:
         tables = _read_jsonl(path, compression, block, columns, quarantine)
+    schema: pa.Schema | None = None
+    produced = False
     for table in tables:
+        schema = table.schema
         if table.num_rows:
+            produced = True
             yield from table.combine_chunks().to_batches(max_chunksize=batch_size)
+    if not produced and schema is not None:  # a header without rows: keep the columns
+        yield _empty_batch(schema)
+
+
+def _empty_batch(schema: pa.Schema) -> pa.RecordBatch:
+    return pa.RecordBatch.from_arrays([pa.array([], f.type) for f in schema], schema=schema)
 
 
 def _check_file(path: Path) -> None:
@@ -141,6 +151,10 @@ def _read_parquet(
             f"{path}: is not a readable Parquet file; expected Parquet (magic bytes PAR1)"
         ) from None
     _check_columns(path, parquet.schema_arrow.names, columns)
+    if parquet.metadata.num_rows == 0:
+        schema = parquet.schema_arrow
+        yield _empty_batch(pa.schema([schema.field(c) for c in columns]) if columns else schema)
+        return
     try:
         yield from parquet.iter_batches(batch_size=batch_size, columns=columns)
     except (pa.ArrowException, OSError):
@@ -300,6 +314,8 @@ def _read_csv(
             data = _drop_unterminated(path, first_line, data, quarantine)
         if data.strip():
             yield from reader.read(first_line, data)
+    if reader is not None:  # marks the schema even when every row was bad or there were none
+        yield pa.table({c: pa.array([], pa.string()) for c in (columns or names or ())})
     if reader is None:
         raise UnreadableFileError(f"{path}: has no header row; expected a CSV header line")
 

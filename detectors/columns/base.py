@@ -22,6 +22,8 @@ from detectors.masking import MASK_CHAR
 from detectors.settings import DetectionSettings
 
 Validator = Callable[[str, DetectionSettings], bool]
+# Checks many distinct candidates at once (unique, non-null strings) → one verdict each.
+BatchValidator = Callable[[pa.Array, DetectionSettings], np.ndarray]
 
 # Output of our own transformations never counts as an entity: pseudonym tokens such as
 # `PHONE_3f9a0c1b2d3e4f50` and anything holding the mask character.
@@ -40,6 +42,7 @@ class Shape:
     exclude: str | None = None  # RE2: cells matching this never hold the entity in this shape
     extract: str | None = None
     validate: Validator | None = None
+    validate_many: BatchValidator | None = None  # used instead of `validate` when given
     needs_hint: bool = False
     ignore_case: bool = False
 
@@ -108,27 +111,31 @@ def _shape_mask(shape: Shape, distinct: pa.Array, settings: DetectionSettings) -
     mask = _to_numpy(found)
     if shape.exclude is not None and mask.any():
         mask &= ~_to_numpy(pc.match_substring_regex(distinct, shape.exclude))
-    if not mask.any() or (shape.extract is None and shape.validate is None):
+    checks = shape.validate is not None or shape.validate_many is not None
+    if not mask.any() or (shape.extract is None and not checks):
         return mask
     index = np.flatnonzero(mask)
     candidates = distinct.take(pa.array(index))
     if shape.extract is not None:
         candidates = pc.struct_field(pc.extract_regex(candidates, shape.extract), "value")
-    if shape.validate is None:
+    if not checks:
         mask[index] = _to_numpy(pc.is_valid(candidates))
         return mask
-    checked = _validate_distinct(candidates, shape.validate, settings)
-    mask[index] = checked
+    mask[index] = _validate_distinct(candidates, shape, settings)
     return mask
 
 
 def _validate_distinct(
-    candidates: pa.Array, validate: Validator, settings: DetectionSettings
+    candidates: pa.Array, shape: Shape, settings: DetectionSettings
 ) -> np.ndarray:
-    """Run `validate` once per distinct candidate and map the verdicts back."""
+    """Check each distinct candidate once and map the verdicts back."""
     unique = pc.unique(candidates.drop_null())
-    good = [v for v in unique.to_pylist() if validate(v, settings)]
-    return _to_numpy(pc.is_in(candidates, value_set=pa.array(good, pa.string())))
+    if shape.validate_many is not None:
+        good = unique.filter(pa.array(shape.validate_many(unique, settings)))
+    else:
+        validate = shape.validate
+        good = pa.array([v for v in unique.to_pylist() if validate(v, settings)], pa.string())
+    return _to_numpy(pc.is_in(candidates, value_set=good))
 
 
 def _to_numpy(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:

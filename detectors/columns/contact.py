@@ -6,8 +6,9 @@ import phonenumbers
 
 from detectors import entities
 from detectors.columns.base import Shape, ValueClassifier
+from detectors.columns.phones import phones_valid
 from detectors.settings import DetectionSettings
-from detectors.validators import digits_only, parse_phone
+from detectors.validators import digits_only
 
 # A number bounded by non-word characters, not right after `:` (the user part of a sip: URI is
 # reported as SIP_URI) nor inside an identifier (`ACCT-10023456`, pseudonym tokens).
@@ -34,21 +35,15 @@ def _possible_phone(value: str, settings: DetectionSettings) -> bool:
     )
 
 
-def _phone(value: str, settings: DetectionSettings) -> bool:
-    text = value.strip()
-    text = text[4:] if text[:4].lower() == "tel:" else text
-    return parse_phone(text, settings.default_region) is not None
-
-
 PHONE_NUMBER = ValueClassifier(
     entities.PHONE_NUMBER,
     shapes=(
         # the whole cell: +15145550123, (514) 555-0123, 514.555.0123, tel:+44...
-        Shape(_WHOLE, exclude=_DECIMAL, validate=_phone),
+        Shape(_WHOLE, exclude=_DECIMAL, validate_many=phones_valid),
         # caller id: "Jane Roe" <(514) 555-0123>
-        Shape(r"<[^<>@]{7,25}>", extract=r"<(?P<value>[^<>@]{7,25})>", validate=_phone),
+        Shape(r"<[^<>@]{7,25}>", extract=r"<(?P<value>[^<>@]{7,25})>", validate_many=phones_valid),
         # dial strings: SIP/trunk/15145550123,60
-        Shape(_EMBEDDED, extract=_EMBEDDED, validate=_phone),
+        Shape(_EMBEDDED, extract=_EMBEDDED, validate_many=phones_valid),
         # in a phone-named column, numbers of a possible length (a name alone never suffices)
         Shape(_WHOLE, exclude=_DOTTED, validate=_possible_phone, needs_hint=True),
     ),
