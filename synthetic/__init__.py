@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from synthetic.company import COMPANY, Company
 from synthetic.dataset import KINDS, GeneratedDataset, generate
-from synthetic.errors import InvalidSizeError, SyntheticError, UnknownKindError
+from synthetic.errors import InvalidSizeError, OutputError, SyntheticError, UnknownKindError
 
 __all__ = [
     "COMPANY",
@@ -12,6 +12,7 @@ __all__ = [
     "Company",
     "GeneratedDataset",
     "InvalidSizeError",
+    "OutputError",
     "SyntheticError",
     "UnknownKindError",
     "generate",

@@ -14,14 +14,33 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from detectors import entities as E
 from synthetic.population import Population
 from synthetic.randomness import blocks, numpy_stream
 
-COLUMNS: tuple[str, ...] = (
-    "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp",
-    "lastdata", "start", "answer", "end", "duration", "billsec", "disposition", "amaflags",
-    "uniqueid", "userfield", "src_ip", "sip_uri",
-)
+COLUMN_LABELS: dict[str, list[str]] = {
+    "accountcode": [E.ACCOUNT_NUMBER],
+    "src": [E.PHONE_NUMBER],
+    "dst": [E.PHONE_NUMBER],
+    "dcontext": [],
+    "clid": [E.PERSON, E.PHONE_NUMBER],
+    "channel": [E.ACCOUNT_NUMBER],
+    "dstchannel": [],
+    "lastapp": [],
+    "lastdata": [E.PHONE_NUMBER],
+    "start": [E.DATE_TIME],
+    "answer": [E.DATE_TIME],
+    "end": [E.DATE_TIME],
+    "duration": [],
+    "billsec": [],
+    "disposition": [],
+    "amaflags": [],
+    "uniqueid": [],
+    "userfield": [],
+    "src_ip": [E.IP_ADDRESS],
+    "sip_uri": [E.SIP_URI],
+}
+COLUMNS: tuple[str, ...] = tuple(COLUMN_LABELS)  # Asterisk cdr-csv order, then src_ip, sip_uri
 SCHEMA = pa.schema(
     [(c, pa.int64() if c in ("duration", "billsec") else pa.string()) for c in COLUMNS]
 )

@@ -4,43 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from numbers import Integral
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from detectors import entities as E
 from synthetic import billing, cdr, tickets
-from synthetic.errors import InvalidSizeError, UnknownKindError
+from synthetic.errors import InvalidSizeError, OutputError, UnknownKindError
 from synthetic.labels import LabelsWriter
 from synthetic.output import atomic_text, write_csv
 from synthetic.population import SUBSCRIBER_CAP, population, subscriber_count
 
 KINDS: dict[str, str] = {"cdr": "cdr.csv", "billing": "billing.csv", "tickets": "tickets.jsonl"}
 LABELS_FILE = "labels.json"
-CDR_LABELS: dict[str, list[str]] = {
-    "accountcode": [E.ACCOUNT_NUMBER],
-    "src": [E.PHONE_NUMBER],
-    "dst": [E.PHONE_NUMBER],
-    "dcontext": [],
-    "clid": [E.PERSON, E.PHONE_NUMBER],
-    "channel": [E.ACCOUNT_NUMBER],
-    "dstchannel": [],
-    "lastapp": [],
-    "lastdata": [E.PHONE_NUMBER],
-    "start": [E.DATE_TIME],
-    "answer": [E.DATE_TIME],
-    "end": [E.DATE_TIME],
-    "duration": [],
-    "billsec": [],
-    "disposition": [],
-    "amaflags": [],
-    "uniqueid": [],
-    "userfield": [],
-    "src_ip": [E.IP_ADDRESS],
-    "sip_uri": [E.SIP_URI],
-}
-
 
 @dataclass(frozen=True)
 class GeneratedDataset:
@@ -64,28 +41,51 @@ def generate(
             f"unknown dataset kind {kind!r}: expected one of {', '.join(KINDS)}"
         )
     for name, value in (("rows", rows), ("batch_rows", batch_rows)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
             raise InvalidSizeError(f"{name} must be a whole number >= 1, got {value!r}")
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    rows, batch_rows, out_dir = int(rows), int(batch_rows), Path(out_dir)
+    _check_folder(out_dir, kind)
     data_path = out_dir / KINDS[kind]
     labels_path = out_dir / LABELS_FILE
-    labels = LabelsWriter(labels_path)
     try:
-        header = _WRITERS[kind](data_path, rows, seed, batch_rows, labels)
-        base = {"kind": kind, "seed": seed, "rows": rows, "files": [data_path.name]}
-        labels.finish(base | header)
-    except BaseException:
-        labels.discard()
-        raise
+        labels = LabelsWriter(labels_path)
+        try:
+            header = _WRITERS[kind](data_path, rows, seed, batch_rows, labels)
+            base = {"kind": kind, "seed": seed, "rows": rows, "files": [data_path.name]}
+            labels.finish(base | header)
+        except BaseException:
+            labels.discard()
+            raise
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write the {kind} dataset to {out_dir}: {exc.strerror or type(exc).__name__};"
+            " choose a writable folder"
+        ) from exc
     return GeneratedDataset(kind=kind, data_path=data_path, labels_path=labels_path, rows=rows)
+
+
+def _check_folder(out_dir: Path, kind: str) -> None:
+    """Create `out_dir`; refuse a folder that already holds another kind (labels would clash)."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create output folder {out_dir}: {exc.strerror or type(exc).__name__};"
+            " choose a writable folder"
+        ) from exc
+    others = [name for other, name in KINDS.items() if other != kind and (out_dir / name).exists()]
+    if others:
+        raise OutputError(
+            f"{out_dir} already holds {', '.join(others)}; labels.json describes one kind,"
+            " so write each kind to its own folder"
+        )
 
 
 def _write_cdr(path: Path, rows: int, seed: int, batch_rows: int, labels: LabelsWriter
                ) -> dict[str, Any]:
     pop = population(seed, subscriber_count(rows))
     write_csv(path, cdr.SCHEMA, cdr.cdr_batches(pop, rows, seed), batch_rows)
-    return {"columns": CDR_LABELS, "free_text_columns": [], "subscribers": pop.size}
+    return {"columns": cdr.COLUMN_LABELS, "free_text_columns": [], "subscribers": pop.size}
 
 
 def _write_billing(path: Path, rows: int, seed: int, batch_rows: int, labels: LabelsWriter

@@ -13,3 +13,7 @@ class UnknownKindError(SyntheticError):
 
 class InvalidSizeError(SyntheticError):
     """A row count or batch size below 1."""
+
+
+class OutputError(SyntheticError):
+    """The output folder cannot be created or written, or already holds another kind."""

@@ -79,3 +79,30 @@ def test_company_is_public_contact_data() -> None:
     assert all(n.replace("-", " ").endswith("555 0100") for n in company.support_numbers)
     with pytest.raises(AttributeError):
         company.name = "x"  # type: ignore[misc]
+
+
+def test_one_kind_per_folder(tmp_path: Path) -> None:
+    """A folder that holds another kind is refused, since labels.json describes one kind."""
+    synthetic.generate("billing", 3, tmp_path)
+    with pytest.raises(synthetic.OutputError) as caught:
+        synthetic.generate("cdr", 3, tmp_path)
+    assert str(caught.value) == (
+        f"{tmp_path} already holds billing.csv; labels.json describes one kind,"
+        " so write each kind to its own folder"
+    )
+
+
+def test_unwritable_folder_is_an_output_error(tmp_path: Path) -> None:
+    """An output 'folder' that is a file gives an OutputError naming it."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(synthetic.OutputError, match=r"^cannot create output folder .*/file/out: "):
+        synthetic.generate("cdr", 3, blocker / "out")
+
+
+def test_numpy_integers_are_accepted(tmp_path: Path) -> None:
+    """Row counts computed with numpy work like Python ints."""
+    import numpy as np
+
+    dataset = synthetic.generate("cdr", np.int64(3), tmp_path, batch_rows=np.int32(2))
+    assert dataset.rows == 3 and type(dataset.rows) is int

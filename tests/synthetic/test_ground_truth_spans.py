@@ -112,3 +112,32 @@ def test_billing_notes_mix(rows, labels) -> None:
     harmless = sum(1 for i, n in enumerate(notes) if n and i not in with_spans)
     assert 0.3 * len(notes) <= empty <= 0.5 * len(notes)
     assert harmless > 0.1 * len(notes) and len(with_spans) > 0.2 * len(notes)
+
+
+# Shapes that must never appear outside a labelled span (the provider's own details aside).
+LEAK_PATTERNS = {
+    "EMAIL_ADDRESS": re.compile(r"@(?:mail\.)?example\.(?:com|org)", re.I),
+    "ACCOUNT_NUMBER": re.compile(r"ACCT-\d"),
+    "SIP_URI": re.compile(r"sips?:"),
+    "IP_ADDRESS": re.compile(r"(?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d|2001:db8:"),
+    "PHONE_NUMBER": re.compile(r"555[-. ]?01\d\d"),
+    "CARD_OR_IMEI": re.compile(r"\d{4}[ -]?\d{4}[ -]?\d{4}"),
+}
+
+
+@pytest.mark.parametrize("kind", ["billing", "tickets"])
+def test_nothing_personal_outside_spans(rows, labels, kind: str) -> None:
+    """With spans and the company's own details blanked, no personal shape is left in the text."""
+    company = synthetic.COMPANY
+    own = sorted((*company.support_numbers, *company.support_emails, company.website), key=len,
+                 reverse=True)
+    cells = _spans_by_cell(labels[kind])
+    for row, record in enumerate(rows[kind]):
+        for field in labels[kind]["free_text_columns"]:
+            text = record[field]
+            for span in sorted(cells[(row, field)], key=lambda s: s["start"], reverse=True):
+                text = text[: span["start"]] + "\x00" + text[span["end"] :]
+            for value in own:
+                text = text.replace(value, "\x00")
+            for entity, pattern in LEAK_PATTERNS.items():
+                assert not pattern.search(text), (entity, row, field)
