@@ -7,7 +7,7 @@ Per column, by operator:
 - `generalize`: every cell must already be generalized (applying the rule again changes nothing,
   or the cell has the rule's output shape) — a generalized IP is still an IP, so no classifier;
 - free-text columns: `detectors.scan_texts` on each distinct text; a span that is not one of our
-  tokens or `<ENTITY>` placeholders (and not a DATE_TIME) is a residual;
+  tokens or `<ENTITY>` placeholders (and not a worded DATE_TIME) is a residual;
 - `keep` (allow) and `encrypt_fpe` columns are not checked: the first is allowed in clear, the
   second is shaped like the entity by design.
 A dropped column that is present in the output is a residual too.
@@ -31,7 +31,7 @@ from detectors.settings import DetectionSettings
 from policy.decisions import Verdict
 from redaction.errors import OutputFormatError
 from redaction.operators.distinct import as_array, as_text
-from redaction.operators.freetext import LEFT_IN_CLEAR
+from redaction.operators.freetext import left_in_clear
 from redaction.plan import PlannedColumn, RedactionPlan
 from redaction.results import ResidualFinding
 
@@ -119,9 +119,9 @@ def _check_text(
     )
     for finding in detectors.scan_texts(texts, planned.field, settings):
         text = texts[finding.row]
-        if finding.entity_type in LEFT_IN_CLEAR or _is_own(text, finding.start, finding.end):
-            continue
         span = text[finding.start : finding.end]
+        if left_in_clear(finding.entity_type, span) or _is_own(text, finding.start, finding.end):
+            continue
         tally.add(planned.field, finding.entity_type, int(rows_per_text[finding.row]), span)
 
 

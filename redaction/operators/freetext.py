@@ -4,8 +4,11 @@ Spans come from `detectors.scan_texts`. Under a pseudonymizing verdict, identifi
 emails, names, accounts, IPs, SIP URIs, device ids) get the SAME keyed token as in structured
 columns, through a Presidio `custom` operator that calls our `Pseudonymizer`; every other entity
 (cards, PINs, passwords, addresses, …) and every span under any other verdict becomes `<ENTITY>`.
-DATE_TIME spans are left alone: a date in a ticket does not identify anyone by itself.
-Each distinct text is scanned and transformed once.
+DATE_TIME spans are left alone (a date in a ticket does not identify anyone by itself) unless
+they are bare digits, which Presidio also calls PINs and years. Each distinct text is scanned and
+transformed once, then the texts that changed are scanned once more: replacing a span shifts the
+context words around others, and what the second pass finds is transformed too (over-redaction
+is preferred to a leak the verification re-scan would block).
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ TOKENIZED = frozenset(
     }
 )  # fmt: skip
 LEFT_IN_CLEAR = frozenset({entities.DATE_TIME})
+PASSES = 2
+
+
+def left_in_clear(entity_type: str, span: str) -> bool:
+    """Spans kept as they are: dates with words or separators, never bare digits (PIN-like)."""
+    return entity_type in LEFT_IN_CLEAR and not span.strip().isdigit()
 
 
 @cache
@@ -54,12 +63,28 @@ class FreeText:
     def __call__(self, array: pa.Array) -> pa.Array:
         encoded = pc.dictionary_encode(as_text(as_array(array)))
         texts: list[str] = encoded.dictionary.to_pylist()
+        pending = list(range(len(texts)))
+        for _ in range(PASSES):
+            pending = self._pass(texts, pending)
+            if not pending:
+                break
+        return pa.array(texts, STRING).take(encoded.indices)
+
+    def _pass(self, texts: list[str], rows: list[int]) -> list[int]:
+        """Transform `texts[rows]` in place; return the rows that changed."""
         spans: dict[int, list[TextFinding]] = defaultdict(list)
-        for finding in detectors.scan_texts(texts, self.field, self.settings):
-            if finding.entity_type not in LEFT_IN_CLEAR:
+        for finding in detectors.scan_texts([texts[i] for i in rows], self.field, self.settings):
+            text = texts[rows[finding.row]]
+            if not left_in_clear(finding.entity_type, text[finding.start : finding.end]):
                 spans[finding.row].append(finding)
-        out = [self.transform(text, spans.get(i, [])) for i, text in enumerate(texts)]
-        return pa.array(out, STRING).take(encoded.indices)
+        changed = []
+        for local, findings in spans.items():
+            row = rows[local]
+            out = self.transform(texts[row], findings)
+            if out != texts[row]:
+                texts[row] = out
+                changed.append(row)
+        return changed
 
     def transform(self, text: str, findings: list[TextFinding]) -> str:
         """One text with its spans replaced; a text without findings is returned as is."""
