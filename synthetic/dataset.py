@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 
 from synthetic import billing, cdr, tickets
-from synthetic.errors import InvalidSizeError, OutputError, UnknownKindError
+from synthetic.errors import InvalidSeedError, InvalidSizeError, OutputError, UnknownKindError
 from synthetic.labels import LabelsWriter
 from synthetic.output import atomic_text, write_csv
 from synthetic.population import SUBSCRIBER_CAP, population, subscriber_count
@@ -43,7 +43,9 @@ def generate(
     for name, value in (("rows", rows), ("batch_rows", batch_rows)):
         if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
             raise InvalidSizeError(f"{name} must be a whole number >= 1, got {value!r}")
-    rows, batch_rows, out_dir = int(rows), int(batch_rows), Path(out_dir)
+    if isinstance(seed, bool) or not isinstance(seed, Integral):
+        raise InvalidSeedError(f"seed must be a whole number, got {seed!r}")
+    rows, batch_rows, seed, out_dir = int(rows), int(batch_rows), int(seed), Path(out_dir)
     _check_folder(out_dir, kind)
     data_path = out_dir / KINDS[kind]
     labels_path = out_dir / LABELS_FILE

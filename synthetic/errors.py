@@ -15,5 +15,9 @@ class InvalidSizeError(SyntheticError):
     """A row count or batch size below 1."""
 
 
+class InvalidSeedError(SyntheticError):
+    """A seed that is not a whole number."""
+
+
 class OutputError(SyntheticError):
     """The output folder cannot be created or written, or already holds another kind."""

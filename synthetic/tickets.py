@@ -34,20 +34,20 @@ SPAN_SECONDS = 180 * 86_400  # tickets spread over half a year, in file order
 
 
 def _email(rng: random.Random, who: Person) -> str:
-    roll = rng.random()
-    if roll < 0.1:
+    """Mostly as stored (lowercase); sometimes typed with capitals."""
+    if rng.random() < 0.1:
         local, _, domain = who.email.partition("@")
         return f"{local.title()}@{domain.title()}"
     return who.email
 
 
 def _sip(rng: random.Random, who: Person) -> str:
+    """`sip:`/`sips:` + E.164 (or bare NANP digits) + @ + PBX host or the customer's IP."""
     scheme = "sips:" if rng.random() < 0.15 else "sip:"
     bare = rng.random() < 0.5 and who.phone.startswith("+1")
     number = who.phone[1:] if bare else who.phone
-    host = rng.choice(("pbx.example.net", "sip.example.net", who.ip if ":" not in who.ip else
-                       f"[{who.ip}]"))
-    return f"{scheme}{number}@{host}"
+    own_host = f"[{who.ip}]" if ":" in who.ip else who.ip
+    return f"{scheme}{number}@{rng.choice(('pbx.example.net', 'sip.example.net', own_host))}"
 
 
 def _values(rng: random.Random, who: Person) -> LazyValues:

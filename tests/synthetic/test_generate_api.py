@@ -25,6 +25,8 @@ from detectors.entities import ALL_ENTITIES
         # batch size below one
         ("billing", 10, 0, synthetic.InvalidSizeError,
          "batch_rows must be a whole number >= 1, got 0"),
+        # a fractional row count
+        ("cdr", 2.5, 100, synthetic.InvalidSizeError, "rows must be a whole number >= 1, got 2.5"),
     ],
 )
 def test_bad_arguments_raise_a_synthetic_error(
@@ -106,3 +108,11 @@ def test_numpy_integers_are_accepted(tmp_path: Path) -> None:
 
     dataset = synthetic.generate("cdr", np.int64(3), tmp_path, batch_rows=np.int32(2))
     assert dataset.rows == 3 and type(dataset.rows) is int
+
+
+def test_seed_must_be_whole(tmp_path: Path) -> None:
+    """A non-integer seed is refused before anything is written."""
+    with pytest.raises(synthetic.InvalidSeedError) as caught:
+        synthetic.generate("cdr", 3, tmp_path / "out", seed="7")  # type: ignore[arg-type]
+    assert str(caught.value) == "seed must be a whole number, got '7'"
+    assert not (tmp_path / "out").exists()
