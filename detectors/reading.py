@@ -47,6 +47,7 @@ ASTERISK_CDR_CSV_NEW_COLUMNS: tuple[str, ...] = (
 
 _MIN_BLOCK = 1 << 16
 _MAX_BLOCK = 1 << 25
+_PARSE_BLOCK = 1 << 20  # pyarrow parses a line block in 1 MiB pieces, on its thread pool
 _BYTES_PER_ROW_GUESS = 256
 _FIELD_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
 
@@ -376,28 +377,43 @@ def _csv_parser(
     )
 
     def parse(data: bytes, skipped: list[tuple[int, str, bytes]]) -> pa.Table:
-        cursor = 0
+        taken: set[int] = set()
 
         def on_invalid(row: pacsv.InvalidRow) -> str:
-            nonlocal cursor
+            # pyarrow gives no row number here; the row's own text, found at a line start not
+            # yet claimed (identical bad rows are interchangeable), gives its exact line.
             raw = row.text.encode("utf-8", "surrogateescape")
-            pos = data.find(raw, cursor)
-            pos = pos if pos >= 0 else cursor
-            cursor = pos + len(raw)
+            pos = _line_start(data, raw, taken)
+            taken.add(pos)
             why = f"expected {row.expected_columns} fields, found {row.actual_columns}"
             skipped.append((data.count(b"\n", 0, pos), why, raw))
             return "skip"
 
         parse_options = pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid)
         opts = pacsv.ReadOptions(
-            column_names=read.column_names, use_threads=False, block_size=max(len(data), 1 << 16)
+            column_names=read.column_names, use_threads=True, block_size=_PARSE_BLOCK
         )
-        return pacsv.read_csv(
+        table = pacsv.read_csv(
             pa.py_buffer(data), read_options=opts, parse_options=parse_options,
             convert_options=convert,
         )
+        skipped.sort()
+        return table
 
     return parse
+
+
+def _line_start(data: bytes, raw: bytes, taken: set[int]) -> int:
+    """Offset of the first unclaimed occurrence of `raw` that starts and ends a line."""
+    pos = data.find(raw)
+    while pos >= 0:
+        end = pos + len(raw)
+        starts = pos == 0 or data[pos - 1 : pos] == b"\n"
+        ends = end == len(data) or data[end : end + 1] in (b"\n", b"\r")
+        if starts and ends and pos not in taken:
+            return pos
+        pos = data.find(raw, pos + 1)
+    return 0  # not found (text pyarrow altered): the block's first line
 
 
 def _csv_reason(message: str) -> str:

@@ -13,8 +13,8 @@ from detectors.validators import digits_only
 # A number bounded by non-word characters, not right after `:` (the user part of a sip: URI is
 # reported as SIP_URI) nor inside an identifier (`ACCT-10023456`, pseudonym tokens).
 _WHOLE = r"^\s*(?:[Tt][Ee][Ll]:)?\+?[0-9(][0-9 ().\-]{5,22}[0-9]\s*$"
-_DECIMAL = r"^\s*[0-9]+\.[0-9]+\s*$"  # 1270167992.0 is an Asterisk uniqueid, not a phone
-_DOTTED = r"^\s*[0-9]+(?:\.[0-9]+)+\s*$"  # decimals, IPv4 addresses, version numbers
+# Decimals (1270167992.0 is an Asterisk uniqueid) and IPv4 addresses are never phone numbers.
+_NOT_PHONE = r"^\s*(?:[0-9]+\.[0-9]+|[0-9]{1,3}(?:\.[0-9]{1,3}){3})\s*$"
 _EMBEDDED = r"(?:^|[^0-9A-Za-z_+:])(?P<value>\+?[0-9]{10,15})(?:[^0-9A-Za-z_]|$)"
 
 
@@ -39,13 +39,13 @@ PHONE_NUMBER = ValueClassifier(
     entities.PHONE_NUMBER,
     shapes=(
         # the whole cell: +15145550123, (514) 555-0123, 514.555.0123, tel:+44...
-        Shape(_WHOLE, exclude=_DECIMAL, validate_many=phones_valid),
+        Shape(_WHOLE, exclude=_NOT_PHONE, validate_many=phones_valid),
         # caller id: "Jane Roe" <(514) 555-0123>
         Shape(r"<[^<>@]{7,25}>", extract=r"<(?P<value>[^<>@]{7,25})>", validate_many=phones_valid),
         # dial strings: SIP/trunk/15145550123,60
         Shape(_EMBEDDED, extract=_EMBEDDED, validate_many=phones_valid),
         # in a phone-named column, numbers of a possible length (a name alone never suffices)
-        Shape(_WHOLE, exclude=_DOTTED, validate=_possible_phone, needs_hint=True),
+        Shape(_WHOLE, exclude=_NOT_PHONE, validate=_possible_phone, needs_hint=True),
     ),
     name_hint=(
         r"phone|(^|_)(tel|telephone|msisdn|mobile|cell|fax|src|dst|clid|cid|cid_num|ani|dnid|"

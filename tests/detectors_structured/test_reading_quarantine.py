@@ -125,3 +125,12 @@ def test_real_asterisk_malformed_row_quarantined(realdata: Path) -> None:
         (1, "quoted field not closed at end of file")
     ]
     assert file_sha256(buggy) == before
+
+
+def test_bad_row_text_inside_a_good_row_and_repeated(tmp_path: Path) -> None:
+    """A bad row is located at a line start, not inside a longer good row; repeats each count."""
+    path = tmp_path / "in.csv"
+    path.write_text("a,b,c\n14,5,6\n4,5\n7,8,9\n4,5\n")
+    quarantine = Quarantine()
+    assert _read(path, quarantine).num_rows == 2
+    assert [q.row for q in quarantine.rows] == [3, 5]
