@@ -40,7 +40,8 @@ def markdown_summary(report: RunReport, report_path: Path | str | None = None) -
     if stopped:
         lines += ["", "### Not delivered", ""]
         for d in stopped:
-            lines.append(f"- **{d.name}** ({d.status.value}): {' '.join(d.blockers)}")
+            lines.append(f"- **{d.name}** ({d.status.value})")
+            lines += [f"  - blocked by: {blocker}" for blocker in d.blockers]
             lines += [f"  - to unblock: {hint}" for hint in d.unblock]
     if report.findings:
         lines += ["", f"### Top findings ({min(TOP_FINDINGS, c.findings)} of {c.findings})", ""]

@@ -143,17 +143,25 @@ def _decision_report(fd: FieldDecision) -> DecisionReport:
     )
 
 
+def _denied_fields(dec: DeliveryDecision) -> list[str]:
+    """One line per distinct reason, naming every field denied for it."""
+    by_reason: dict[str, list[str]] = {}
+    for fd in dec.fields:
+        if fd.verdict is Verdict.DENY:
+            by_reason.setdefault(fd.reason or "no clause allows it", []).append(fd.field)
+    return [
+        f"Field{'s' if len(fields) > 1 else ''} {', '.join(repr(f) for f in fields)} "
+        f"{'are' if len(fields) > 1 else 'is'} denied: {reason}"
+        for reason, fields in by_reason.items()
+    ]
+
+
 def _blockers(
     dec: DeliveryDecision, result: DeliveryResult | None
 ) -> tuple[DeliveryState, tuple[str, ...], tuple[str, ...]]:
     """Status, what blocked the delivery and what would unblock it."""
     if dec.status == DeliveryStatus.DENIED:
-        blockers = list(dec.denial_reasons)
-        blockers += [
-            f"Field '{fd.field}' is denied: {fd.reason or 'no allowing clause'}"
-            for fd in dec.fields
-            if fd.verdict is Verdict.DENY
-        ]
+        blockers = [*dec.denial_reasons, *_denied_fields(dec)]
         hints = list(dec.unblock_hints) or [
             "Add or cite a policy clause that allows this purpose for this recipient class, "
             "or change the delivery's purpose or legal basis."

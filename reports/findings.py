@@ -96,6 +96,7 @@ def decision_findings(decisions: Sequence[DeliveryDecision]) -> list[Finding]:
                     delivery=dec.delivery,
                 )
             )
+            continue  # the delivery is refused as a whole; its fields need no separate review
         for fd in dec.fields:
             if not fd.declared and fd.entity_types:
                 types = ", ".join(fd.entity_types)
