@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ class LabelsWriter:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._scratch_path = path.with_name(f".{path.name}.{os.getpid()}.spans")
-        self._scratch = self._scratch_path.open("w", encoding="utf-8", newline="\n")
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".spans", dir=path.parent)
+        self._scratch_path = Path(name)
+        self._scratch = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
         self._count = 0
 
     def add_spans(self, spans: Iterable[dict[str, object]]) -> None:

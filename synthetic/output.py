@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -16,7 +16,10 @@ import pyarrow.csv as pacsv
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary sibling of `path`; replace `path` with it only when the block succeeds."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    tmp = Path(name)
+    tmp.chmod(0o644)  # mkstemp makes 0600; the data is synthetic and meant to be shared
     try:
         yield tmp
         os.replace(tmp, path)
@@ -43,10 +46,4 @@ def atomic_text(path: Path) -> Iterator[IO[str]]:
     """Open a temporary text file (UTF-8, `\\n` newlines) that replaces `path` on success."""
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
         yield handle
-
-
-def write_json(path: Path, payload: dict[str, Any]) -> None:
-    with atomic_text(path) as handle:
-        json.dump(payload, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
 
