@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SIZES, read_header
+from synthetic_files import SIZES, read_header
 
 import synthetic
 from detectors.entities import ALL_ENTITIES
