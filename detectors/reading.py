@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -45,6 +46,7 @@ ASTERISK_CDR_CSV_NEW_COLUMNS: tuple[str, ...] = (
     *ASTERISK_CDR_CSV_COLUMNS, "peeraccount", "linkedid", "sequence",
 )
 
+_log = logging.getLogger(__name__)
 _MIN_BLOCK = 1 << 16
 _MAX_BLOCK = 1 << 25
 _PARSE_BLOCK = 1 << 20  # pyarrow parses a line block in 1 MiB pieces, on its thread pool
@@ -94,14 +96,24 @@ def read_batches(
 ) -> Iterator[pa.RecordBatch]:
     """Stream `path` as record batches of at most `batch_size` rows.
 
-    Malformed rows go to `quarantine` (a private one when None, so they are still counted and
-    never parsed into the output). `header=False` reads a headerless CSV with `column_names`
-    (e.g. `ASTERISK_CDR_CSV_COLUMNS`), or `col1..colN` when those are not given.
+    Malformed rows go to `quarantine`; without one they are counted and logged as a warning
+    (file name and count only), never parsed into the output. `header=False` reads a headerless
+    CSV with `column_names` (e.g. `ASTERISK_CDR_CSV_COLUMNS`), or `col1..colN` without them.
     """
     path = Path(path)
     kind, compression = detect_format(path, fmt)
     _check_file(path)
-    quarantine = quarantine if quarantine is not None else Quarantine(keep=0)
+    if quarantine is None:
+        own = Quarantine(keep=0)
+        try:
+            yield from read_batches(path, fmt, batch_size, columns, own, header, column_names)
+        finally:
+            if own.count:
+                _log.warning(
+                    "%s: %d malformed rows skipped; pass a Quarantine to keep them", path, own.count
+                )
+            own.close()
+        return
     if kind == "parquet":
         yield from _read_parquet(path, batch_size, columns)
         return

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from detectors import ASTERISK_CDR_CSV_COLUMNS, Quarantine, file_sha256, read_batches
 
@@ -134,3 +136,14 @@ def test_bad_row_text_inside_a_good_row_and_repeated(tmp_path: Path) -> None:
     quarantine = Quarantine()
     assert _read(path, quarantine).num_rows == 2
     assert [q.row for q in quarantine.rows] == [3, 5]
+
+
+def test_without_quarantine_bad_rows_are_logged_not_silent(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No Quarantine given: the count is logged with the file name, never the content."""
+    path = tmp_path / "in.csv"
+    path.write_text("a,b\nsecret-5145550123\n1,2\n")
+    with caplog.at_level(logging.WARNING, logger="detectors.reading"):
+        assert sum(b.num_rows for b in read_batches(path)) == 1
+    assert caplog.messages == [f"{path}: 1 malformed rows skipped; pass a Quarantine to keep them"]
