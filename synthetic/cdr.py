@@ -58,6 +58,7 @@ DIAL_TIMEOUTS = (",30", ",45", ",60", ",60,tT")
 DISPOSITIONS = ("ANSWERED", "NO ANSWER", "BUSY", "FAILED")
 DISPOSITION_WEIGHTS = np.array([0.7, 0.18, 0.07, 0.05])
 AMAFLAGS = ("DOCUMENTATION", "BILLING")
+AMAFLAG_WEIGHTS = np.array([0.8, 0.2])
 USERFIELDS = ("", "rec=yes", "campaign=spring", "transfer")
 USERFIELD_WEIGHTS = np.array([0.94, 0.03, 0.02, 0.01])
 PBX_HOSTS = ("pbx.example.net", "sip.example.net")
@@ -171,70 +172,115 @@ _TRUNK_BYTES = np.frombuffer("".join(f"SIP/{t}-" for t in TRUNKS).encode(), np.u
 )
 
 
-def _block(t: _Tables, rng: np.random.Generator, first: int, n: int, rows: int) -> pa.RecordBatch:
+@dataclass(frozen=True)
+class _Calls:
+    """Who called whom in one block, and how the switch wrote it (indices into `_Tables`)."""
+
+    caller: np.ndarray
+    callee: np.ndarray
+    src: np.ndarray  # index into `numbers`
+    dst: np.ndarray
+    clid_style: np.ndarray
+    trunk: np.ndarray
+
+
+def _calls(t: _Tables, rng: np.random.Generator, n: int) -> _Calls:
     subs = t.subs
     everyone = len(t.dialled) - 1
-    externals = everyone - subs
+    # A few heavy callers: u**1.6 skews draws toward low indices.
     caller = np.minimum((subs * rng.random(n) ** 1.6).astype(np.int64), subs - 1)
     src_format = _choice(rng, FORMATS, n, FORMAT_WEIGHTS)
     on_net = rng.random(n) < 0.35
     other = (caller + 1 + rng.integers(max(subs - 1, 1), size=n)) % subs  # never the caller
-    callee = np.where(on_net, other, subs + rng.integers(externals, size=n))
+    callee = np.where(on_net, other, subs + rng.integers(everyone - subs, size=n))
     dst_format = _choice(rng, FORMATS, n, FORMAT_WEIGHTS)
-    clid_style = _choice(rng, CLID_STYLES, n, CLID_WEIGHTS)
-    trunk = rng.integers(len(TRUNKS), size=n)
+    return _Calls(
+        caller=caller,
+        callee=callee,
+        src=src_format * everyone + caller,
+        dst=dst_format * everyone + callee,
+        clid_style=_choice(rng, CLID_STYLES, n, CLID_WEIGHTS),
+        trunk=rng.integers(len(TRUNKS), size=n),
+    )
 
+
+def _application(t: _Tables, rng: np.random.Generator, calls: _Calls, n: int
+                 ) -> tuple[np.ndarray, pa.Array]:
+    """`lastapp` indices and `lastdata`: Dial carries the dialled number, others do not."""
     app = _choice(rng, len(APPS), n, APP_WEIGHTS)
     dialling = app == 0
     head = np.select(
         [dialling, app == 1, app == 2],
-        [trunk, len(TRUNKS) + rng.integers(len(QUEUE_DATA), size=n),
+        [calls.trunk, len(TRUNKS) + rng.integers(len(QUEUE_DATA), size=n),
          len(TRUNKS) + len(QUEUE_DATA) + rng.integers(len(VOICEMAIL_DATA), size=n)],
         len(t.dial_heads) - 1,
     )
+    timeout = rng.integers(len(DIAL_TIMEOUTS), size=n)
     lastdata = _join(
         _take(t.dial_heads, head),
-        _take(t.dialled, np.where(dialling, callee, everyone)),
-        _take(t.dial_tails, np.where(dialling, rng.integers(len(DIAL_TIMEOUTS), size=n),
-                                     len(DIAL_TIMEOUTS))),
+        _take(t.dialled, np.where(dialling, calls.callee, len(t.dialled) - 1)),
+        _take(t.dial_tails, np.where(dialling, timeout, len(DIAL_TIMEOUTS))),
     )
+    return app, lastdata
 
+
+def _timing(rng: np.random.Generator, first: int, n: int, rows: int) -> list[pa.Array]:
+    """start, answer, end, duration, billsec, disposition; start rises with the row number."""
     index = np.arange(first, first + n, dtype=np.int64)
     start = START_EPOCH + index * SPAN_SECONDS // max(rows, 1) + rng.integers(60, size=n)
     disp = _choice(rng, len(DISPOSITIONS), n, DISPOSITION_WEIGHTS)
     answered = disp == 0
-    ring = np.where(disp == 3, 0, rng.integers(1, 25, size=n))
+    ring = np.where(disp == 3, 0, rng.integers(1, 25, size=n))  # FAILED never rings
     billsec = np.where(answered, rng.exponential(150.0, size=n).astype(np.int64) + 1, 0)
     duration = ring + billsec
-
-    user, scheme = rng.integers(2, size=n), (rng.random(n) >= 0.9).astype(np.int64)
-    host = np.searchsorted([0.5, 0.85], rng.random(n), side="right")
-    prefixes = t.channel_prefixes[caller]
-    src = _take(t.numbers, src_format * everyone + caller)
-    clid = _join(_take(t.clid_heads, clid_style * subs + caller), src,
-                 _take((">", ">", ""), clid_style))
-    columns = [
-        _fixed_width(prefixes[:, 4:-1]),
-        src,
-        _take(t.numbers, dst_format * everyone + callee),
-        _take(CONTEXTS, rng.integers(len(CONTEXTS), size=n)),
-        clid,
-        _fixed_width(np.hstack([prefixes, _hex_bytes(rng, n)])),
-        _fixed_width(np.hstack([_TRUNK_BYTES[trunk], _hex_bytes(rng, n)])),
-        _take(APPS, app),
-        lastdata,
+    return [
         _timestamps(start),
         pc.if_else(pa.array(answered), _timestamps(start + ring), ""),
         _timestamps(start + duration),
         pa.array(duration, pa.int64()),
         pa.array(billsec, pa.int64()),
         _take(DISPOSITIONS, disp),
-        _take(AMAFLAGS, _choice(rng, len(AMAFLAGS), n, np.array([0.8, 0.2]))),
+        # uniqueid: epoch of the start, then a sequence number unique in the file
         _join(pc.cast(pa.array(start), pa.string()), ".", pc.cast(pa.array(index), pa.string())),
+    ]
+
+
+def _sip_uris(t: _Tables, rng: np.random.Generator, caller: np.ndarray) -> pa.Array:
+    n, subs = len(caller), t.subs
+    user, scheme = rng.integers(2, size=n), (rng.random(n) >= 0.9).astype(np.int64)
+    host = np.searchsorted([0.5, 0.85], rng.random(n), side="right")  # own IP, pbx, sip
+    return _join(
+        _take(("sip:", "sips:"), scheme),
+        _take(t.uri_users, user * subs + caller),
+        "@",
+        _take(t.uri_hosts, np.where(host == 0, caller, subs + host - 1)),
+    )
+
+
+def _block(t: _Tables, rng: np.random.Generator, first: int, n: int, rows: int) -> pa.RecordBatch:
+    calls = _calls(t, rng, n)
+    app, lastdata = _application(t, rng, calls, n)
+    start, answer, end, duration, billsec, disposition, uniqueid = _timing(rng, first, n, rows)
+    sip_uri = _sip_uris(t, rng, calls.caller)
+    prefixes = t.channel_prefixes[calls.caller]  # 'SIP/ACCT-12345678-'
+    src = _take(t.numbers, calls.src)
+    clid_head = _take(t.clid_heads, calls.clid_style * t.subs + calls.caller)
+    columns = [
+        _fixed_width(prefixes[:, 4:-1]),
+        src,
+        _take(t.numbers, calls.dst),
+        _take(CONTEXTS, rng.integers(len(CONTEXTS), size=n)),
+        _join(clid_head, src, _take((">", ">", ""), calls.clid_style)),
+        _fixed_width(np.hstack([prefixes, _hex_bytes(rng, n)])),
+        _fixed_width(np.hstack([_TRUNK_BYTES[calls.trunk], _hex_bytes(rng, n)])),
+        _take(APPS, app),
+        lastdata,
+        start, answer, end, duration, billsec, disposition,
+        _take(AMAFLAGS, _choice(rng, len(AMAFLAGS), n, AMAFLAG_WEIGHTS)),
+        uniqueid,
         _take(USERFIELDS, _choice(rng, len(USERFIELDS), n, USERFIELD_WEIGHTS)),
-        _take(t.ips, caller),
-        _join(_take(("sip:", "sips:"), scheme), _take(t.uri_users, user * subs + caller), "@",
-              _take(t.uri_hosts, np.where(host == 0, caller, subs + host - 1))),
+        _take(t.ips, calls.caller),
+        sip_uri,
     ]
     return pa.RecordBatch.from_arrays(columns, schema=SCHEMA)
 
