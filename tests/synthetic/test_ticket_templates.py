@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from synthetic import billing
 from synthetic import ticket_templates as T
@@ -59,3 +61,27 @@ def test_billing_note_slots_are_known() -> None:
     known = {"phone", "other", "email", "street", "city", "dob", "first", "name", "card", "iban"}
     for template in billing.PERSONAL_NOTES:
         assert slots(template) <= known, template
+
+
+_PIECES = st.lists(
+    st.tuples(
+        st.text(max_size=8),  # literal before the value (may hold braces or non-ASCII)
+        st.text(min_size=1, max_size=12),
+        st.sampled_from([None, "PERSON", "EMAIL_ADDRESS", "PASSWORD"]),
+    ),
+    max_size=6,
+)
+
+
+@given(_PIECES)
+def test_offsets_hold_for_any_pieces(pieces: list[tuple[str, str, str | None]]) -> None:
+    """Whatever the text, every span slices out exactly the value that was appended."""
+    builder = TextBuilder()
+    planted = []
+    for literal, value, entity in pieces:
+        builder.literal(literal)
+        builder.value(Value(value, entity))
+        if entity is not None:
+            planted.append((value, entity))
+    text = builder.text()
+    assert [(text[s.start : s.end], s.entity_type) for s in builder.spans] == planted
