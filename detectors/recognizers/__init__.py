@@ -24,6 +24,7 @@ from detectors.recognizers.masked_card import CREDIT_CARD_MASKED, MaskedCardReco
 from detectors.recognizers.password import PasswordRecognizer
 from detectors.recognizers.person_context import PersonContextRecognizer
 from detectors.recognizers.phone import PhoneRecognizer
+from detectors.recognizers.phone_national import NationalPhoneRecognizer
 from detectors.recognizers.postal_code import PostalCodeRecognizer
 from detectors.recognizers.sip_uri import SipUriRecognizer
 from detectors.recognizers.street_address import StreetAddressRecognizer
@@ -47,6 +48,7 @@ def telecom_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
         UrlRecognizer(),
         DateRecognizer(),
         PhoneRecognizer(settings.default_region),
+        NationalPhoneRecognizer(),
         SipUriRecognizer(),
         CallerIdNameRecognizer(),
         PersonContextRecognizer(),

@@ -14,6 +14,7 @@ from typing import ClassVar
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
 VALUE_GROUP = "value"  # a pattern may mark the entity inside a larger match: (?P<value>...)
 
 
@@ -35,6 +36,7 @@ class ContextPatternRecognizer(PatternRecognizer):
     CONTEXT_AFTER: ClassVar[int] = 0
     NEGATIVE_WINDOW: ClassVar[int] = 20
     CONTEXT_BOOST: ClassVar[float] = 0.35
+    CONTEXT_IN_SENTENCE: ClassVar[bool] = False  # ignore context words before a sentence end
     FLAGS: ClassVar[int] = re.IGNORECASE
 
     def __init__(self) -> None:
@@ -74,9 +76,11 @@ class ContextPatternRecognizer(PatternRecognizer):
             text, max(0, start - self.NEGATIVE_WINDOW), start
         ):
             return None
-        before = self._context_re and self._context_re.search(
-            text, max(0, start - self.CONTEXT_WINDOW), start
-        )
+        window_start = max(0, start - self.CONTEXT_WINDOW)
+        if self.CONTEXT_IN_SENTENCE:
+            ends = [m.end() for m in _SENTENCE_END.finditer(text, window_start, start)]
+            window_start = ends[-1] if ends else window_start
+        before = self._context_re and self._context_re.search(text, window_start, start)
         after = (
             self._context_re
             and self.CONTEXT_AFTER

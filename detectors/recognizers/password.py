@@ -7,12 +7,14 @@ from presidio_analyzer import Pattern
 from detectors.entities import PASSWORD
 from detectors.recognizers.base import ContextPatternRecognizer
 
+# "password is", "pwd:", "pass: ...": the bare words "pass"/"secret" need a ':' or '='.
 _LEAD = (
-    r"(?i:\b(?:password|passwd|pwd|pass|passphrase|mot\s+de\s+passe|secret)\b"
-    r"(?:\s+(?:is|was|to|set|reset|changed|now|temporarily|temp|new|:))*\s*[:=]?\s*)"
+    r"(?i:\b(?:(?:password|passwd|pwd|passphrase|mot\s+de\s+passe)\b"
+    r"(?:\s+(?:is|was|to|set|reset|changed|now|temporarily|temp|new))*\s*[:=]?"
+    r"|(?:pass|secret)\s*[:=])\s*)"
 )
 # A token of 4-64 visible characters, not ending in sentence punctuation or a closing quote.
-_TOKEN = r"[\"'“]?(?P<value>[^\s\"'“”<>]{3,63}[^\s\"'“”<>.,;:!?)])"
+_TOKEN = r"[\"'“]?(?P<value>[^\s\"'“”<>.,;:!?(][^\s\"'“”<>]{2,62}[^\s\"'“”<>.,;:!?)])"
 
 
 class PasswordRecognizer(ContextPatternRecognizer):
