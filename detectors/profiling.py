@@ -101,10 +101,14 @@ def sample_table(
             kept.append(part.append_column(_ROW, pa.array(take)))
             kept_rows += len(take)
             if kept_rows > 2 * limit:
-                stride *= 2
                 merged = _concat(kept)
-                kept = [merged.filter(pc.equal(pc.bit_wise_and(merged[_ROW], stride - 1), 0))]
-                kept_rows = kept[0].num_rows
+                while kept_rows > 2 * limit:
+                    stride *= 2
+                    merged = merged.filter(
+                        pc.equal(pc.bit_wise_and(merged[_ROW], stride - 1), 0)
+                    )
+                    kept_rows = merged.num_rows
+                kept = [merged]
     if not kept:
         return (schema or pa.schema([])).empty_table(), seen
     table = _concat(kept).drop_columns([_ROW])
