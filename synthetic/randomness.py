@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 
-BLOCK_ROWS = 8192
+BLOCK_ROWS = 32_768
 """Rows drawn from one random stream; fixed so that `batch_rows` only changes how we write."""
 
 
