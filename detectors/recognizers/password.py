@@ -13,8 +13,8 @@ _LEAD = (
     r"(?:\s+(?:is|was|to|set|reset|changed|now|temporarily|temp|new))*\s*[:=]?"
     r"|(?:pass|secret)\s*[:=])\s*)"
 )
-# A token of 4-64 visible characters, not ending in sentence punctuation or a closing quote.
-_TOKEN = r"[\"'“]?(?P<value>[^\s\"'“”<>.,;:!?(][^\s\"'“”<>]{2,62}[^\s\"'“”<>.,;:!?)])"
+# 4-64 visible characters, not ending in . , ; : ? ) or a quote; a final '!' is kept ("hunter2!").
+_TOKEN = r"[\"'“]?(?P<value>[^\s\"'“”<>.,;:!?(][^\s\"'“”<>]{2,62}[^\s\"'“”<>.,;:?)])"
 
 
 class PasswordRecognizer(ContextPatternRecognizer):

@@ -14,7 +14,7 @@ from detectors.entities import PHONE_NUMBER
 from detectors.recognizers.base import ContextPatternRecognizer
 from detectors.validators import digits_only
 
-_GROUPED = r"(?:\+|00)?\(?\d{1,5}\)?(?:[ .-]\(?\d{2,5}\)?){1,5}(?:\s?(?:x|ext\.?)\s?\d{1,6})?"
+_GROUPED = r"(?:\+|00)?\(?\d{1,5}\)?(?:[ .-]\(?\d{2,8}\)?){1,5}(?:\s?(?:x|ext\.?)\s?\d{1,6})?"
 _DATE_OR_IP = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}|\d{1,3}(?:\.\d{1,3}){3}")
 
 

@@ -8,11 +8,12 @@ from detectors.entities import STREET_ADDRESS
 from detectors.recognizers.base import ContextPatternRecognizer
 
 _NUMBER = r"(?<![\w,.-])(?:\d{1,5}[- ])?\d{1,6}[A-Za-z]?"  # "1234", "5-1234", "12B"
-_WORD = r"[A-ZÀ-Ý][\w'’.-]*"  # a capitalised name word: "Sainte-Catherine", "O'Connor"
+# A capitalised name word ("Sainte-Catherine", "O'Connor"), not the unit that may follow.
+_WORD = r"(?!(?:Apt|Apartment|Suite|Ste|Unit|App|Appt|Bureau|Room)\b)[A-ZÀ-Ý][\w'’.-]*"
 _NAME = rf"(?:(?:\d{{1,3}}(?:st|nd|rd|th)|{_WORD})\s+){{1,4}}"  # "Main ", "5th ", "Saint Laurent "
 _EN_TYPE = (
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Court|Ct|Place|Pl"
-    r"|Terrace|Ter|Crescent|Cres|Highway|Hwy|Parkway|Pkwy|Circle|Cir|Square|Sq|Trail|Row)\.?"
+    r"|Terrace|Ter|Crescent|Cres|Highway|Hwy|Parkway|Pkwy|Circle|Cir|Square|Sq|Trail|Row|Allée)\.?"
 )
 _FR_TYPE = (
     r"(?:[Rr]ue|[Bb]oul\.?|[Bb]oulevard|[Aa]v\.|[Aa]venue|[Cc]hemin|[Cc]h\.|[Rr]oute|[Rr]ang"

@@ -22,6 +22,8 @@ POSITIVES = [
     ("forward to +15145550199", "PHONE_NUMBER", "+15145550199"),  # E.164
     ("London office 011 44 20 7946 0958", "PHONE_NUMBER", "011 44 20 7946 0958"),  # 011 prefix
     ("Sydney mobile +61 491 570 156", "PHONE_NUMBER", "+61 491 570 156"),  # international, plus
+    ("my mobile is 09-7625400", "PHONE_NUMBER", "09-7625400"),  # foreign national, context
+    ("call me at (07) 5331 0577", "PHONE_NUMBER", "(07) 5331 0577"),  # foreign national, context
     ("as sip:jane.roe@example.com", "SIP_URI", "sip:jane.roe@example.com"),  # user@host
     (
         "peer sips:+15145550199@pbx.example.org;transport=tls ok",
@@ -45,6 +47,8 @@ POSITIVES = [
     ),  # French "Rue", direction, unit
     ("send it to 800 boul. René-Lévesque", "STREET_ADDRESS", "800 boul. René-Lévesque"),  # "boul."
     ("office at 55 5th Ave Suite 200", "STREET_ADDRESS", "55 5th Ave Suite 200"),  # ordinal, suite
+    ("at 5888 Rue Notre-Dame O Apt 50", "STREET_ADDRESS", "5888 Rue Notre-Dame O Apt 50"),  # unit
+    ("moved to 6676 Grande Allée E", "STREET_ADDRESS", "6676 Grande Allée E"),  # name, then type
     ("Montréal QC H3B 2Y5", "POSTAL_CODE", "H3B 2Y5"),  # Canadian
     ("New York, NY 10001", "POSTAL_CODE", "10001"),  # ZIP after a state code
     ("zip code 10001-1234", "POSTAL_CODE", "10001-1234"),  # ZIP+4 with context
@@ -54,7 +58,8 @@ POSITIVES = [
     ("my voicemail PIN is 4821", "VOICEMAIL_PIN", "4821"),  # keyword right before
     ("passcode: 90210", "VOICEMAIL_PIN", "90210"),  # passcode
     ("forgot my voicemail PIN, the old one was 4507.", "VOICEMAIL_PIN", "4507"),  # short clause
-    ("password is Hunter2! thanks", "PASSWORD", "Hunter2"),  # trailing punctuation dropped
+    ("password is Hunter2! thanks", "PASSWORD", "Hunter2!"),  # a final "!" is kept
+    ("my password is Tr0ub4dor&3.", "PASSWORD", "Tr0ub4dor&3"),  # sentence full stop dropped
     ("pwd: s3cr3t-Pass", "PASSWORD", "s3cr3t-Pass"),  # pwd:
     ("card 5555 5555 5555 4444", "CREDIT_CARD", "5555 5555 5555 4444"),  # 4-4-4-4 spaces
     ("card 2221-0000-0000-0009", "CREDIT_CARD", "2221-0000-0000-0009"),  # 2-series Mastercard
@@ -84,6 +89,8 @@ NEGATIVES = [
     ("on 2024-03-15 at 10:22", "PHONE_NUMBER"),  # a date and a time
     ("order 5145550199 shipped", "PHONE_NUMBER"),  # order number shaped like a phone
     ("ticket ORD-5145550199", "PHONE_NUMBER"),  # id with a prefix
+    ("I used the phone. Last time ticket 2024-117 fixed it", "PHONE_NUMBER"),  # next sentence
+    ("my phone runs firmware 2.4.1 since 2024-03-15", "PHONE_NUMBER"),  # version and date
     ("the sip trunk is down", "SIP_URI"),  # the word, not a URI
     ("server sip:example.com", "SIP_URI"),  # no user part
     ("IMEI 490154203237519", "IMEI"),  # 15 digits failing Luhn
@@ -98,6 +105,8 @@ NEGATIVES = [
     ("In 2024 we moved offices", "VOICEMAIL_PIN"),  # 4-digit year without PIN context
     ("4821 is my lucky number", "VOICEMAIL_PIN"),  # digits with no keyword before
     ("my password was reset yesterday", "PASSWORD"),  # plain words after the keyword
+    ("reply PASS to 55501 now", "PASSWORD"),  # "pass" without ":" is not a keyword
+    ("You have a Secret Admirer", "PASSWORD"),  # "secret" without ":"
     ("card 4111 1111 1111 1112", "CREDIT_CARD"),  # card-shaped, Luhn fails
     ("order 1234567812345678", "CREDIT_CARD"),  # 16-digit order number, Luhn fails
     ("handset IMEI 490154203237518", "CREDIT_CARD"),  # 15-digit IMEI is not an Amex
