@@ -2,8 +2,10 @@
 
 Per column, by operator:
 - `pseudonymize`, `redact`, `mask`: every cell must have the operator's output shape (a token,
-  the placeholder, a fully masked value), and `detectors.classify_values` must find none of the
-  field's entity types (tokens and `•`-masked values are never counted by it);
+  the placeholder, a fully masked value); cells that do not are residuals, labelled with the
+  entity `detectors.classify_values` finds in them (else the field's first entity type).
+  Cells of our own output shape are not classified: a token's hex may hold a digit run that a
+  phone matcher accepts, and a token cannot hold the value it replaced;
 - `generalize`: every cell must already be generalized (applying the rule again changes nothing,
   or the cell has the rule's output shape) — a generalized IP is still an IP, so no classifier;
 - free-text columns: `detectors.scan_texts` on each distinct text; a span that is not one of our
@@ -94,14 +96,19 @@ def _check_structured(
     settings: DetectionSettings | None,
     tally: _Tally,
 ) -> None:
-    label = planned.entity_types[0] if planned.entity_types else "UNTRANSFORMED"
     bad = _numpy(planned.op.violations(values))
-    _add_hits(tally, planned.field, label, bad, values)
-    if planned.operator not in CLASSIFIED_OPERATORS or not _is_text(values.type):
+    if not bad.any():
         return
-    for entity in planned.entity_types:
-        hits = _numpy(detectors.classify_values(values, entity, settings, column=planned.field))
-        _add_hits(tally, planned.field, entity, hits & ~bad, values)
+    values = values.filter(pa.array(bad))
+    unlabelled = np.ones(len(values), dtype=bool)
+    if planned.operator in CLASSIFIED_OPERATORS and _is_text(values.type):
+        for entity in planned.entity_types:
+            found = detectors.classify_values(values, entity, settings, column=planned.field)
+            hits = _numpy(found) & unlabelled
+            _add_hits(tally, planned.field, entity, hits, values)
+            unlabelled &= ~hits
+    label = planned.entity_types[0] if planned.entity_types else "UNTRANSFORMED"
+    _add_hits(tally, planned.field, label, unlabelled, values)
 
 
 def _check_text(

@@ -1,9 +1,10 @@
 """`pseudonymize`: keyed HMAC-SHA-256 tokens `<PREFIX>_<16 hex>`, one per normalised value.
 
 Values are normalised first so one subscriber gets one token everywhere: phone numbers to E.164
-(digits only when they do not parse), emails lower-cased, account ids upper-cased, names with
-whitespace collapsed and case folded. The entity prefix is part of the HMAC input, so a phone
-and an account with the same digits get unrelated tokens.
+(digits only when they do not parse, or hold characters a phone number does not: dial strings
+such as `SIP/trunk/15145550123,60` are not parsed), emails lower-cased, account ids
+upper-cased, names with whitespace collapsed and case folded. The entity prefix is part of the
+HMAC input, so a phone and an account with the same digits get unrelated tokens.
 
 Caller-id cells (`"Jane Roe" <5145550123>`) are split: the name becomes a PERSON token and the
 number a PHONE token — the same token the number gets in `src`/`dst` — so joins still work:
@@ -18,6 +19,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -55,11 +57,25 @@ CALLER_ID_TOKENS = r'^(?:"(?:PERSON_[0-9a-f]{16})?" <PHONE_[0-9a-f]{16}>|[A-Z]+_
 _CALLER_ID = re.compile(r'^\s*"?([^"<]*?)"?\s*<([^<>]*)>\s*$')
 
 
+_PHONE_CHARS = re.compile(r"^\s*\+?[\d\s().\-]{7,24}$")
+_NOT_DIGIT = re.compile(r"\D")
+
+
 def normalise_phone(text: str) -> str:
-    e164 = to_e164(text, DEFAULT_REGION)
-    if e164 is not None:
-        return e164
-    return digits_only(text) or text.strip()
+    """E.164 when `text` is written like a phone number and parses; digits only otherwise.
+
+    Punctuation does not change what a number parses to, so the (slow) parse runs once per
+    `+digits` form, cached: `(514) 555-0123` and `514.555.0123` share one parse.
+    """
+    digits = _NOT_DIGIT.sub("", text)
+    if _PHONE_CHARS.match(text):
+        return _e164_or_digits(("+" if text.lstrip().startswith("+") else "") + digits)
+    return digits or text.strip()
+
+
+@lru_cache(maxsize=1 << 18)
+def _e164_or_digits(canonical: str) -> str:
+    return to_e164(canonical, DEFAULT_REGION) or canonical.lstrip("+")
 
 
 def normalise_ip(text: str) -> str:
@@ -103,7 +119,8 @@ class Pseudonymizer:
         if match is None:
             if not value.strip():
                 return value
-            entity = entities.PHONE_NUMBER if to_e164(value) else entities.PERSON
+            is_phone = normalise_phone(value).startswith("+")
+            entity = entities.PHONE_NUMBER if is_phone else entities.PERSON
             return self.token(entity, value)
         name, number = match.groups()
         person = self.token(entities.PERSON, name)

@@ -13,8 +13,15 @@ from conftest import CDR_SCHEMA, KEY_TEXT, cdr_decision
 
 import redaction.delivery
 from redaction import build_plan, combine_results, deliver, verify_output
-from redaction.operators.basic import Keep
+from redaction.operators.pseudonymize import Pseudonymize
 from redaction.results import DeliveryOutcome
+
+
+class _Leaky(Pseudonymize):
+    """A pseudonymizer with a bug: it returns its input unchanged."""
+
+    def __call__(self, array: pa.Array) -> pa.Array:
+        return array
 
 
 def _plan(key):
@@ -70,7 +77,7 @@ def test_verification_blocks_a_phone_left_in_clear(cdr_csv: Path, tmp_path: Path
     """An operator that leaks (simulated) → BLOCKED, masked sample only, no output file."""
     plan = _plan(key)
     leaky = tuple(
-        dataclasses.replace(c, op=Keep(pa.string())) if c.field == "src" else c
+        dataclasses.replace(c, op=_Leaky(**vars(c.op))) if c.field == "src" else c
         for c in plan.columns
     )
     result = deliver(dataclasses.replace(plan, columns=leaky), [cdr_csv], tmp_path / "out")

@@ -1,0 +1,200 @@
+"""A CDR delivery end to end against the pyarrow floor and presidio-structured.
+
+    python -m bench.deliver_cdr --rows 1000000
+
+Generates the CDR once under bench/results/cdr-<rows>/ (shared with bench.profile_cdr). Each
+measurement runs in its own process so peak RSS is its own:
+(a) ours: `redaction.deliver` — pseudonymize accountcode/src/dst/clid/channel/lastdata/sip_uri,
+    generalize src_ip to /24 and start/answer/end to the hour, Parquet out, verification
+    included — rows/s and peak RSS;
+(b) floor: pyarrow streaming CSV read (all strings) + Parquet write of the same file;
+(c) presidio-structured: `PandasAnalysisBuilder` (sampled analysis, AnalyzerEngine on the
+    installed spaCy model) + `StructuredEngine.anonymize` (hash) on a --presidio-rows slice,
+    anonymize extrapolated per row. Needs `pip install presidio-structured`.
+Prints numbers and both ratios; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+BENCH_KEY = "bench-key-" + "0123456789abcdef" * 3
+PSEUDONYMIZED = {
+    "accountcode": ("ACCOUNT_NUMBER",), "src": ("PHONE_NUMBER",), "dst": ("PHONE_NUMBER",),
+    "clid": ("PERSON", "PHONE_NUMBER"), "channel": ("ACCOUNT_NUMBER",),
+    "lastdata": ("PHONE_NUMBER",), "sip_uri": ("SIP_URI",),
+}  # fmt: skip
+GENERALIZED = {
+    "src_ip": ("IP_ADDRESS", {"prefix": 24}),
+    "start": ("DATE_TIME", {"level": "hour"}),
+    "answer": ("DATE_TIME", {"level": "hour"}),
+    "end": ("DATE_TIME", {"level": "hour"}),
+}
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _dataset(rows: int) -> Path:
+    import synthetic
+
+    folder = RESULTS / f"cdr-{rows}"
+    if not (folder / "labels.json").exists():
+        started = time.perf_counter()
+        synthetic.generate("cdr", rows, folder, seed=7)
+        print(f"generated {rows:,} CDR rows in {time.perf_counter() - started:.1f} s")
+    return folder / "cdr.csv"
+
+
+def _decision(columns: list[str]):
+    from policy.decisions import DeliveryDecision, DeliveryStatus, FieldDecision, Verdict
+
+    fields = []
+    for name in columns:
+        if name in PSEUDONYMIZED:
+            fields.append(FieldDecision(name, Verdict.PSEUDONYMIZE, None, PSEUDONYMIZED[name],
+                                        "pseudonymize"))  # fmt: skip
+        elif name in GENERALIZED:
+            entity, params = GENERALIZED[name]
+            fields.append(FieldDecision(name, Verdict.GENERALIZE, None, (entity,), "generalize",
+                                        params))  # fmt: skip
+        else:
+            fields.append(FieldDecision(name, Verdict.ALLOW, None, (), None))
+    return DeliveryDecision("bench-cdr", "cdr", "bench", "analytics_vendor", "service_quality",
+                            None, DeliveryStatus.PROCEED, tuple(fields))  # fmt: skip
+
+
+def _ours(path: Path, out: Path) -> dict:
+    import detectors
+    import redaction
+
+    started = time.perf_counter()
+    schema = next(detectors.read_batches(path, batch_size=1024)).schema
+    plan = redaction.build_plan(_decision(schema.names), schema, redaction.keys.key_from_text(
+        BENCH_KEY))  # fmt: skip
+    result = redaction.deliver(plan, [path], out)
+    seconds = time.perf_counter() - started
+    return {"rows": result.rows_in, "seconds": seconds, "peak_mib": _peak_mib(),
+            "outcome": str(result.outcome), "residual": len(result.residual)}  # fmt: skip
+
+
+def _floor(path: Path, out: Path) -> dict:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    started = time.perf_counter()
+    with path.open("r", encoding="utf-8") as handle:
+        header = pacsv.read_csv(pa.py_buffer(handle.readline().encode())).column_names
+    options = pacsv.ConvertOptions(column_types={name: pa.string() for name in header})
+    reader = pacsv.open_csv(path, convert_options=options)
+    rows = 0
+    with pq.ParquetWriter(out / "floor.parquet", reader.schema, compression="zstd") as writer:
+        for batch in reader:
+            rows += batch.num_rows
+            writer.write_batch(batch)
+    seconds = time.perf_counter() - started
+    return {"rows": rows, "seconds": seconds, "peak_mib": _peak_mib()}
+
+
+def _presidio(path: Path, rows: int) -> dict:
+    import pyarrow.csv as pacsv
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_anonymizer.entities import OperatorConfig
+    from presidio_structured import PandasAnalysisBuilder, PandasDataProcessor, StructuredEngine
+
+    from detectors import DetectionSettings
+
+    reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 22))
+    batches, taken = [], 0
+    for batch in reader:
+        batches.append(batch.slice(0, rows - taken))
+        taken += batches[-1].num_rows
+        if taken >= rows:
+            break
+    import pyarrow as pa
+
+    frame = pa.Table.from_batches(batches).to_pandas()
+    provider = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": "en", "model_name": DetectionSettings().spacy_model}],
+    })  # fmt: skip
+    analyzer = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+    started = time.perf_counter()
+    analysis = PandasAnalysisBuilder(analyzer=analyzer).generate_analysis(frame)
+    analysis_s = time.perf_counter() - started
+    salt = {"hash_type": "sha256", "salt": "bench-salt"}
+    operators = {e: OperatorConfig("hash", salt) for e in set(analysis.entity_mapping.values())}
+    operators["DEFAULT"] = OperatorConfig("hash", salt)
+    started = time.perf_counter()
+    StructuredEngine(data_processor=PandasDataProcessor()).anonymize(frame, analysis, operators)
+    anonymize_s = time.perf_counter() - started
+    return {"rows": len(frame), "analysis_seconds": analysis_s, "anonymize_seconds": anonymize_s,
+            "peak_mib": _peak_mib(), "tagged": analysis.entity_mapping}  # fmt: skip
+
+
+def _child(phase: str, path: Path, presidio_rows: int) -> dict:
+    """Run one phase in a fresh interpreter so its peak RSS is its own."""
+    env = {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
+    cmd = [sys.executable, "-m", "bench.deliver_cdr", "--phase", phase, "--input", str(path),
+           "--presidio-rows", str(presidio_rows)]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True,
+                          cwd=Path(__file__).resolve().parents[1])  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--presidio-rows", type=int, default=10_000)
+    parser.add_argument("--phase", choices=["ours", "floor", "presidio"], help=argparse.SUPPRESS)
+    parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--skip-presidio", action="store_true")
+    args = parser.parse_args(argv)
+    if args.phase:
+        with tempfile.TemporaryDirectory(prefix="bench-deliver-") as tmp:
+            if args.phase == "ours":
+                out = _ours(args.input, Path(tmp))
+            elif args.phase == "floor":
+                out = _floor(args.input, Path(tmp))
+            else:
+                out = _presidio(args.input, args.presidio_rows)
+        sys.stdout.write(json.dumps(out, default=str) + "\n")
+        return
+    path = _dataset(args.rows)
+    ours = _child("ours", path, args.presidio_rows)
+    floor = _child("floor", path, args.presidio_rows)
+    ours_rps, floor_rps = ours["rows"] / ours["seconds"], floor["rows"] / floor["seconds"]
+    print(f"(a) ours:  {ours['rows']:,} rows in {ours['seconds']:.2f} s = {ours_rps:,.0f} rows/s, "
+          f"peak RSS {ours['peak_mib']:.0f} MiB, outcome {ours['outcome']}, "
+          f"{ours['residual']} residual findings")  # fmt: skip
+    print(
+        f"(b) floor: {floor['rows']:,} rows in {floor['seconds']:.2f} s = {floor_rps:,.0f} "
+        f"rows/s, peak RSS {floor['peak_mib']:.0f} MiB (pyarrow CSV read + Parquet write)"
+    )
+    print(f"ours / floor time: {ours['seconds'] / floor['seconds']:.2f}x (target <= 3x)")
+    if args.skip_presidio:
+        return
+    theirs = _child("presidio", path, args.presidio_rows)
+    per_row = theirs["anonymize_seconds"] / theirs["rows"]
+    full = theirs["analysis_seconds"] + per_row * ours["rows"]
+    print(f"(c) presidio-structured on {theirs['rows']:,} rows: analysis "
+          f"{theirs['analysis_seconds']:.1f} s, anonymize {theirs['anonymize_seconds']:.1f} s; "
+          f"extrapolated to {ours['rows']:,} rows: {full:,.0f} s = {ours['rows'] / full:,.0f} "
+          f"rows/s, peak RSS {theirs['peak_mib']:.0f} MiB; tagged {theirs['tagged']}")  # fmt: skip
+    print(f"ours vs presidio-structured: {full / ours['seconds']:,.0f}x faster (target >= 100x)")
+
+
+if __name__ == "__main__":
+    main()
