@@ -73,3 +73,10 @@ def to_e164(text: str, default_region: str = "US") -> str | None:
     if number is None:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def imsi_valid(number: str) -> bool:
+    """An IMSI: 14-15 digits whose mobile country/network code is allocated (stdnum's table)."""
+    from stdnum import imsi as _imsi  # its MCC/MNC table is loaded only when IMSIs are checked
+
+    return _imsi.is_valid(number)

@@ -11,7 +11,8 @@ _HEX = "[0-9A-Fa-f]"
 
 
 class MacAddressRecognizer(ContextPatternRecognizer):
-    """Six octets with one consistent separator, or three dotted quads; not broadcast/zero."""
+    """Six octets with one consistent separator, or three dotted quads; unicast only (broadcast
+    and multicast addresses name groups, not a customer's device)."""
 
     ENTITY = MAC_ADDRESS
     PATTERNS = (
@@ -26,4 +27,4 @@ class MacAddressRecognizer(ContextPatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool:
         hex_digits = "".join(ch for ch in pattern_text.lower() if ch not in ":-.")
-        return len(set(hex_digits)) > 1
+        return len(set(hex_digits)) > 1 and int(hex_digits[:2], 16) & 1 == 0
