@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from detectors.findings import (
     DatasetProfile,
@@ -171,7 +172,7 @@ def _fd(
     operator: str | None,
     citation: Citation | None,
     reason: str,
-    **kw: object,
+    **kw: Any,
 ) -> FieldDecision:
     return FieldDecision(
         field, verdict, category, ents, operator, citation=citation, reason=reason, **kw

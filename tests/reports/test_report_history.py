@@ -72,9 +72,8 @@ def test_record_previous_and_list(tmp_path: Path) -> None:
     prev = history.previous(fake.run_info().config_sha256)
     assert prev is not None and prev.run_id == "run-b"
     assert prev.fields == first.fields  # same profiles, same snapshot
-    assert history.previous(fake.run_info().config_sha256, exclude_run_id="run-b").run_id == (
-        "run-a"
-    )
+    older = history.previous(fake.run_info().config_sha256, exclude_run_id="run-b")
+    assert older is not None and older.run_id == "run-a"
     assert history.previous("0" * 64) is None
     assert [s.run_id for s in history.list()] == ["run-b", "run-a"]
     assert [s.run_id for s in history.list(limit=1)] == ["run-b"]
