@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -58,9 +59,18 @@ def test_stdnum_vectors_agree_with_validate_result(
         assert recognizer.validate_result(str(v["input"])) == v["expected_valid"], v["input"]
 
 
+_SIX_OCTETS = re.compile(r"[0-9a-fA-F]{2}(?:[:-][0-9a-fA-F]{2}){5}")
+
+
 def test_stdnum_mac_vectors_agree_with_the_recognizer(realdata: Path) -> None:
-    """Valid MACs are found in text; malformed, short and multicast ones are not."""
+    """Valid MACs are found in text; malformed and short ones are not.
+
+    stdnum also rejects multicast addresses (low bit of the first octet set); we keep them on
+    purpose (see MacAddressRecognizer), so those vectors are left out.
+    """
     recognizer = MacAddressRecognizer()
     for v in _vectors(realdata, "stdnum.mac"):
         value = str(v["input"])
+        if _SIX_OCTETS.fullmatch(value) and int(value[:2], 16) & 1:
+            continue  # multicast: deliberately reported
         assert _exact(recognizer, f"mac {value} seen", value, "MAC_ADDRESS") == v["expected_valid"]
