@@ -65,12 +65,19 @@ def normalise_phone(text: str) -> str:
     """E.164 when `text` is written like a phone number and parses; digits only otherwise.
 
     Punctuation does not change what a number parses to, so the (slow) parse runs once per
-    `+digits` form, cached: `(514) 555-0123` and `514.555.0123` share one parse.
+    `+digits` form, cached: `(514) 555-0123` and `514.555.0123` share one parse. North-American
+    10-digit and 1+10-digit numbers (default region US) go straight to `+1XXXXXXXXXX`, which is
+    what `to_e164` gives for every valid one — and invalid ones still get one token per number.
     """
     digits = _NOT_DIGIT.sub("", text)
-    if _PHONE_CHARS.match(text):
-        return _e164_or_digits(("+" if text.lstrip().startswith("+") else "") + digits)
-    return digits or text.strip()
+    if not _PHONE_CHARS.match(text):
+        return digits or text.strip()
+    plus = text.lstrip().startswith("+")
+    if not plus and len(digits) == 10 and digits[0] not in "01":
+        return "+1" + digits
+    if len(digits) == 11 and digits[0] == "1" and digits[1] not in "01":
+        return "+" + digits
+    return _e164_or_digits(("+" if plus else "") + digits)
 
 
 @lru_cache(maxsize=1 << 18)
