@@ -25,18 +25,25 @@ _DIRECTION = r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West|O|Ouest|Est|No
 _UNIT = r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|App|Appt|Bureau|Room|#)\.?\s*#?\s*\d+[A-Za-z]?)?"
 
 
+# Street name then number, as in Dutch, German and Nordic addresses: "Nassaustraat 123".
+_EU_SUFFIX = (
+    r"(?:straat|strasse|straße|gasse|weg|laan|plein|gracht|gade|vej|väg|vägen|gatan|utca"
+    r"|ulica|allee|platz|damm)"
+)
+STREET_EU = rf"(?<![\w-])[A-ZÀ-Ý][\w'’-]*{_EU_SUFFIX}\s+\d{{1,4}}[a-zA-Z]?(?!\w){_UNIT}"
 STREET_EN = rf"{_NUMBER}\s+{_NAME}{_EN_TYPE}(?!\w){_DIRECTION}{_UNIT}"
 STREET_FR = rf"{_NUMBER},?\s+{_FR_TYPE}\s+{_FR_PARTICLE}{_FR_NAME}{_DIRECTION}{_UNIT}"
 
 
 class StreetAddressRecognizer(ContextPatternRecognizer):
     """`1234 Main St`, `55 5th Avenue, Suite 200`, `1234 Rue Sainte-Catherine O, Apt 5`,
-    `800 boul. René-Lévesque`. Case matters: street names are capitalised."""
+    `800 boul. René-Lévesque`, `Nassaustraat 123`. Case matters: street names are capitalised."""
 
     ENTITY = STREET_ADDRESS
     PATTERNS = (
         Pattern("street_en", STREET_EN, 0.6),
         Pattern("street_fr", STREET_FR, 0.6),
+        Pattern("street_eu", STREET_EU, 0.6),
     )
     CONTEXT = ("address", "live", "lives", "located", "moved", "ship", "billing", "adresse", "at")
     CONTEXT_BOOST = 0.3

@@ -49,6 +49,7 @@ POSITIVES = [
     ("office at 55 5th Ave Suite 200", "STREET_ADDRESS", "55 5th Ave Suite 200"),  # ordinal, suite
     ("at 5888 Rue Notre-Dame O Apt 50", "STREET_ADDRESS", "5888 Rue Notre-Dame O Apt 50"),  # unit
     ("moved to 6676 Grande Allée E", "STREET_ADDRESS", "6676 Grande Allée E"),  # name, then type
+    ("woont op Nassaustraat 123 nu", "STREET_ADDRESS", "Nassaustraat 123"),  # name, then number
     ("Montréal QC H3B 2Y5", "POSTAL_CODE", "H3B 2Y5"),  # Canadian
     ("New York, NY 10001", "POSTAL_CODE", "10001"),  # ZIP after a state code
     ("zip code 10001-1234", "POSTAL_CODE", "10001-1234"),  # ZIP+4 with context
