@@ -70,8 +70,8 @@ def _blockers(
             (f"Check the flow run log for delivery '{dec.delivery}' and run it again.",),
         )
     if result.outcome == DeliveryOutcome.BLOCKED:
-        blockers = list(result.blocked_reasons)
-        blockers += [
+        # Redaction's own reasons already name the residual findings; add ours only without them.
+        blockers = list(result.blocked_reasons) or [
             f"Verification found {r.count} value(s) of {r.entity_type} in column '{r.column}'."
             for r in result.residual
         ]

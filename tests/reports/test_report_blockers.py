@@ -34,18 +34,29 @@ def test_denied_delivery_explains_blocker_and_unblock(report: RunReport) -> None
 
 
 def test_blocked_delivery_names_residual_and_fix(report: RunReport) -> None:
-    """A delivery blocked by verification lists the redaction reason and the residual finding."""
+    """A delivery blocked by verification gives redaction's reason and a fix per residual."""
     d = _delivery(report, "billing-to-marketing")
     assert (d.status, d.light, d.label) == (DeliveryState.BLOCKED, Light.RED, "Blocked")
-    assert (
-        d.blockers[-1] == "Verification found 12 value(s) of STREET_ADDRESS in column "
-        "'billing_address'."
+    assert d.blockers == (
+        "Verification re-scan found personal data in 'billing_address' after generalization.",
     )
     assert d.unblock == (
         "Use a stricter verdict for field 'billing_address' so STREET_ADDRESS is removed, then "
         "run the delivery again.",
     )
     assert d.verification is not None and not d.verification.clean
+
+
+def test_residual_without_reasons_is_spelled_out() -> None:
+    """When redaction gives no reason, each residual finding becomes a blocker line."""
+    results = [dataclasses.replace(r, blocked_reasons=()) for r in fake.results()]
+    report = build_run_report(
+        fake.run_info(), fake.dataset_infos(), fake.profiles(), fake.decisions(), results
+    )
+    d = _delivery(report, "billing-to-marketing")
+    assert d.blockers == (
+        "Verification found 12 value(s) of STREET_ADDRESS in column 'billing_address'.",
+    )
 
 
 def test_decision_without_result_is_blocked_not_run() -> None:
