@@ -7,18 +7,11 @@ profiles again. Policy changes do not affect profiles; deliveries are keyed in `
 from __future__ import annotations
 
 import hashlib
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from detectors.reading import file_sha256
-
-
-def code_version() -> str:
-    try:
-        return version("teleprivacy")
-    except PackageNotFoundError:
-        return "0+unknown"
+from reports.model import code_version
 
 
 def profile_cache_key(context: Any, parameters: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import policy
 from flows.exit_codes import ExitCode
 
-DEMO_CONFIG = Path(__file__).with_name("defaults") / "demo.yaml"
+DEMO_CONFIG = Path(policy.__file__).with_name("examples") / "demo.yaml"
 DEMO_KEY_ENV = "TELEPRIVACY_KEY"
 
 

@@ -16,7 +16,6 @@ import redaction
 import reports
 from detectors.findings import DatasetProfile
 from flows.artifacts import publish_run_artifacts
-from flows.caching import code_version
 from flows.exit_codes import ExitCode
 from flows.tasks import deliver_file_task, evaluate_policy_task, profile_dataset_task
 from policy.decisions import DeliveryDecision, DeliveryStatus
@@ -183,7 +182,6 @@ def _finish(
         flow=flow_name,
         started_at=started,
         finished_at=datetime.now(UTC),
-        code_version=code_version(),
         policy_name=pack.name,
         policy_version=pack.version,
         policy_sha256=pack.sha256,
