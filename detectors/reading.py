@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.json as pajson
@@ -51,6 +52,7 @@ _MIN_BLOCK = 1 << 16
 _MAX_BLOCK = 1 << 25
 _PARSE_BLOCK = 1 << 20  # pyarrow parses a line block in 1 MiB pieces, on its thread pool
 _BYTES_PER_ROW_GUESS = 256
+_QUOTE, _NEWLINE = ord('"'), ord("\n")
 _FIELD_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
 
 
@@ -215,7 +217,7 @@ def _blocks(
                     continue
                 out, pending = pending[:cut], pending[cut:]
                 yield line, out, False
-                line += out.count(b"\n")
+                line += _count(out, _NEWLINE)
     except (pa.ArrowException, OSError, EOFError):
         raise UnreadableFileError(
             f"{path}: could not be read or decompressed after line {line}; "
@@ -223,9 +225,15 @@ def _blocks(
         ) from None
 
 
+def _count(data: bytes, byte: int, start: int = 0, end: int | None = None) -> int:
+    """Occurrences of one byte value, vectorised (bytes.count is several times slower)."""
+    view = np.frombuffer(data, dtype=np.uint8)[start:end]
+    return int(np.count_nonzero(view == byte))
+
+
 def _even_quote_cut(data: bytes, cut: int, force: bool) -> int:
     """Move `cut` back to a line end where the quote count is even; 0 when there is none."""
-    quotes = data.count(b'"', 0, cut)
+    quotes = _count(data, _QUOTE, 0, cut)
     while cut and quotes % 2:
         prev = data.rfind(b"\n", 0, cut - 1) + 1
         quotes -= data.count(b'"', prev, cut)
@@ -323,9 +331,9 @@ def _read_csv(
             reader = _Block(
                 path, quarantine, _csv_parser(names, columns), _csv_reason, quoted=True
             )
-        if at_end and data.count(b'"') % 2:
+        if at_end and _count(data, _QUOTE) % 2:
             data = _drop_unterminated(path, first_line, data, quarantine)
-        if data.strip():
+        if data and not data.isspace():
             yield from reader.read(first_line, data)
     if reader is not None:  # marks the schema even when every row was bad or there were none
         yield pa.table({c: pa.array([], pa.string()) for c in (columns or names or ())})
@@ -453,7 +461,7 @@ def _read_jsonl(
     schema: pa.Schema | None = None
     reader: _Block | None = None
     for first_line, data, _ in _blocks(path, compression, block, quoted=False):
-        if not data.strip():
+        if not data or data.isspace():
             continue
         if reader is None:
             schema = _infer_schema(data)
