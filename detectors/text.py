@@ -37,7 +37,7 @@ _NER_RECOGNIZER = "SpacyRecognizer"
 _PHONE_LIKE = frozenset({E.PHONE_NUMBER})
 _HAS_DIGIT = re.compile(r"\d")
 _AFTER_NUMBER = re.compile(r"\d[ \t]+$")
-_TITLE_WORD = re.compile(r"(?<![^\W\d_])[A-ZÀ-Ý][a-zà-ÿ'’-]")
+_TITLE_WORD = re.compile(r"(?<![^\W\d_])[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'’-]")
 # A DATE_TIME worth reporting names a month/day or has a date/time shape, not just "1234".
 _DATE_SHAPE = re.compile(
     r"\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?|\d{1,2}:\d{2}|"
@@ -130,7 +130,9 @@ def _keep(result: RecognizerResult, text: str, settings: DetectionSettings) -> b
         span = text[result.start : result.end]
         if not span:
             return False
-    if result.entity_type == E.PERSON and _AFTER_NUMBER.search(text, 0, result.start):
+    if result.entity_type == E.PERSON and _AFTER_NUMBER.search(
+        text, max(0, result.start - 12), result.start
+    ):
         return False  # "403 Forbidden", "2602 Bloor": a name does not follow a bare number
     if result.entity_type in (E.PERSON, E.LOCATION):
         # "voicemail PIN", "uniqueid 1700000000.1234": people and places have capitalised words.
