@@ -51,6 +51,14 @@ _TS_REWRITE = {
     "day": r"\1-\2-\3",
     "month": r"\1-\2-01",
 }
+# What a generalized string looks like per level (a date-only string is coarser than any time).
+_ZONE = r"(?:Z|[+-]\d{2}:?\d{2})?"
+_TS_DONE = {
+    "minute": rf"^\d{{4}}-\d{{2}}-\d{{2}}(?:[ T]\d{{2}}:\d{{2}}:00{_ZONE})?$",
+    "hour": rf"^\d{{4}}-\d{{2}}-\d{{2}}(?:[ T]\d{{2}}:00:00{_ZONE})?$",
+    "day": r"^\d{4}-\d{2}-\d{2}(?: 00:00:00)?$",
+    "month": r"^\d{4}-\d{2}-01(?: 00:00:00)?$",
+}
 _HAS_TIME = r"^\d{4}-\d{2}-\d{2}[ T]"
 _CA_POSTAL = re.compile(r"^([A-Za-z]\d[A-Za-z])\s?-?\d[A-Za-z]\d$")
 _US_ZIP = re.compile(r"^(\d{3})\d{2}(?:-\d{4})?$")
@@ -80,7 +88,10 @@ class TimeLevel:
         return pc.if_else(ok, rewritten, pa.scalar(None, pa.string()))
 
     def violations(self, array: pa.Array) -> pa.Array:
-        return changed_by(self, array)
+        array = as_array(array)
+        if pa.types.is_timestamp(array.type) or pa.types.is_date(array.type):
+            return changed_by(self, array)
+        return not_matching(array, _TS_DONE[self.level])
 
 
 @dataclass(frozen=True)

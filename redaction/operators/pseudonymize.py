@@ -14,7 +14,6 @@ number a PHONE token — the same token the number gets in `src`/`dst` — so jo
 from __future__ import annotations
 
 import hashlib
-import hmac
 import ipaddress
 import re
 from collections.abc import Callable, Mapping
@@ -110,15 +109,47 @@ class Pseudonymizer:
     """Turns (entity, value) into a token. Holds a derived sub-key, never the master key."""
 
     secret: bytes = field(repr=False)
+    _tokenizers: dict[str | None, Callable[[str], str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def __getstate__(self) -> dict[str, bytes]:  # hash states are rebuilt, not pickled
+        return {"secret": self.secret}
+
+    def __setstate__(self, state: dict[str, bytes]) -> None:
+        object.__setattr__(self, "secret", state["secret"])
+        object.__setattr__(self, "_tokenizers", {})
 
     def token(self, entity: str | None, value: str) -> str:
         """The token for `value`: empty stays empty; same normalised value, same token."""
-        if not value.strip():
-            return value
+        return self.tokenizer(entity)(value)
+
+    def tokenizer(self, entity: str | None) -> Callable[[str], str]:
+        """`token` for one entity with its lookups hoisted: the hot loop of pseudonymize."""
+        if entity not in self._tokenizers:
+            self._tokenizers[entity] = self._build_tokenizer(entity)
+        return self._tokenizers[entity]
+
+    def _build_tokenizer(self, entity: str | None) -> Callable[[str], str]:
         prefix = PREFIXES.get(entity or "", DEFAULT_PREFIX)
-        normalised = NORMALISERS.get(entity or "", str.strip)(value)
-        digest = hmac.digest(self.secret, f"{prefix}:{normalised}".encode(), hashlib.sha256)
-        return f"{prefix}_{digest.hex()[:TOKEN_HEX]}"
+        out = f"{prefix}_"
+        normalise = NORMALISERS.get(entity or "", str.strip)
+        size = TOKEN_HEX // 2
+        # HMAC-SHA-256 (RFC 2104) with the key pads hashed once: ~3x faster than hmac.digest
+        # per value; equal to it (tested).
+        inner, outer = _hmac_states(self.secret)
+        inner.update(f"{prefix}:".encode())
+
+        def tokenize(value: str) -> str:
+            if not value or value.isspace():
+                return value
+            h = inner.copy()
+            h.update(normalise(value).encode())
+            o = outer.copy()
+            o.update(h.digest())
+            return out + o.digest()[:size].hex()
+
+        return tokenize
 
     def caller_id(self, value: str) -> str:
         """`"Name" <number>` → `"PERSON_…" <PHONE_…>`; a bare number or name → one token."""
@@ -128,10 +159,20 @@ class Pseudonymizer:
                 return value
             is_phone = normalise_phone(value).startswith("+")
             entity = entities.PHONE_NUMBER if is_phone else entities.PERSON
-            return self.token(entity, value)
+            return self.tokenizer(entity)(value)
         name, number = match.groups()
-        person = self.token(entities.PERSON, name)
-        return f'"{person}" <{self.token(entities.PHONE_NUMBER, number)}>'
+        person = self.tokenizer(entities.PERSON)(name)
+        return f'"{person}" <{self.tokenizer(entities.PHONE_NUMBER)(number)}>'
+
+
+def _hmac_states(secret: bytes) -> tuple[Any, Any]:
+    """SHA-256 states after the HMAC inner and outer key pads."""
+    block = hashlib.sha256().block_size
+    key = hashlib.sha256(secret).digest() if len(secret) > block else secret
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    return inner, outer
 
 
 def pseudonymizer_for(ctx: FieldContext) -> Pseudonymizer:
@@ -158,7 +199,7 @@ class Pseudonymize:
     def __call__(self, array: pa.Array) -> pa.Array:
         if self.caller_id:
             return map_distinct(array, self.pseudonymizer.caller_id)
-        return map_distinct(array, lambda v: self.pseudonymizer.token(self.entity, v))
+        return map_distinct(array, self.pseudonymizer.tokenizer(self.entity))
 
     def violations(self, array: pa.Array) -> pa.Array:
         """Non-blank cells that are not tokens (or caller ids made of tokens)."""

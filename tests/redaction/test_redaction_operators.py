@@ -207,3 +207,15 @@ def test_fpe_tweak_depends_on_the_field():
     a = run(build("encrypt_fpe", field="src"), ["5145550123"])
     b = run(build("encrypt_fpe", field="dst"), ["5145550123"])
     assert a != b
+
+
+def test_token_is_hmac_sha256_of_prefix_and_normalised_value():
+    """The fast path equals the textbook HMAC-SHA-256 (hmac module) of `PREFIX:normalised`."""
+    import hashlib
+    import hmac
+
+    from redaction.operators.pseudonymize import KEY_LABEL
+
+    (out,) = run(build("pseudonymize", entity="PHONE_NUMBER"), ["(514) 555-0123"])
+    expected = hmac.new(KEY.derive(KEY_LABEL), b"PHONE:+15145550123", hashlib.sha256)
+    assert out == "PHONE_" + expected.hexdigest()[:16]
