@@ -32,6 +32,7 @@ from redaction.operators.registry import FieldContext, register
 KEY_LABEL = "pseudonymize"
 DEFAULT_REGION = "US"
 TOKEN_HEX = 16
+MEMO_MAX = 200_000  # distinct values remembered per column across batches
 PREFIXES: Mapping[str, str] = {
     entities.PHONE_NUMBER: "PHONE",
     entities.EMAIL_ADDRESS: "EMAIL",
@@ -191,15 +192,39 @@ def is_caller_id(ctx: FieldContext) -> bool:
 
 @dataclass(frozen=True)
 class Pseudonymize:
+    """Tokens for a column. Values seen in earlier batches are looked up, not recomputed
+    (at most `MEMO_MAX` per column, so memory stays flat however long the input)."""
+
     pseudonymizer: Pseudonymizer
     entity: str | None
     caller_id: bool = False
     output_type: pa.DataType = STRING
+    _memo: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:  # the memo holds raw values: never pickled
+        return {k: getattr(self, k) for k in ("pseudonymizer", "entity", "caller_id",
+                                              "output_type")}  # fmt: skip
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in {**state, "_memo": {}}.items():
+            object.__setattr__(self, name, value)
 
     def __call__(self, array: pa.Array) -> pa.Array:
         if self.caller_id:
-            return map_distinct(array, self.pseudonymizer.caller_id)
-        return map_distinct(array, self.pseudonymizer.tokenizer(self.entity))
+            compute = self.pseudonymizer.caller_id
+        else:
+            compute = self.pseudonymizer.tokenizer(self.entity)
+        memo = self._memo
+
+        def cached(value: str) -> str:
+            token = memo.get(value)
+            if token is None:
+                token = compute(value)
+                if len(memo) < MEMO_MAX:
+                    memo[value] = token
+            return token
+
+        return map_distinct(array, cached)
 
     def violations(self, array: pa.Array) -> pa.Array:
         """Non-blank cells that are not tokens (or caller ids made of tokens)."""
