@@ -53,7 +53,7 @@ PREFIXES: Mapping[str, str] = {
 }
 DEFAULT_PREFIX = "TOKEN"
 TOKEN_RE2 = r"^[A-Z][A-Z0-9]*_[0-9a-f]{16}$"
-CALLER_ID_TOKENS = r'^(?:"(?:PERSON_[0-9a-f]{16})?" <PHONE_[0-9a-f]{16}>|[A-Z]+_[0-9a-f]{16})$'
+CALLER_ID_TOKENS = r'^(?:"(?:PERSON_[0-9a-f]{16})?" <(?:PHONE_[0-9a-f]{16})?>|[A-Z]+_[0-9a-f]{16})$'
 _CALLER_ID = re.compile(r'^\s*"?([^"<]*?)"?\s*<([^<>]*)>\s*$')
 
 

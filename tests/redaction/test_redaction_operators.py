@@ -179,9 +179,11 @@ def test_caller_id_parts_get_the_tokens_of_their_columns():
     clid = build("pseudonymize", field="clid", entities=("PERSON", "PHONE_NUMBER"))
     src = build("pseudonymize", entity="PHONE_NUMBER", field="src")
     person = build("pseudonymize", entity="PERSON")
-    out = run(clid, ['"Jane Roe" <5145550123>', "5145550123", '"" <5145550123>'])
+    values = ['"Jane Roe" <5145550123>', "5145550123", '"" <5145550123>', '"Jane Roe" <>']
+    out = run(clid, values)
     phone, name = run(src, ["+15145550123"])[0], run(person, ["Jane Roe"])[0]
-    assert out == [f'"{name}" <{phone}>', phone, f'"" <{phone}>']
+    assert out == [f'"{name}" <{phone}>', phone, f'"" <{phone}>', f'"{name}" <>']
+    assert not any(clid.violations(pa.array(out)).to_pylist())
 
 
 def test_pseudonymize_int_column_and_missing_key():
