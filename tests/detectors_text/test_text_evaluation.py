@@ -84,7 +84,7 @@ PRESIDIO_CASE_FLOORS = {
     "IBAN_CODE": 325,  # 330/330
     "IP_ADDRESS": 105,  # 110/115
     "MAC_ADDRESS": 19,  # 20/20
-    "PHONE_NUMBER": 16,  # 18/24 (foreign national formats need their region)
+    "PHONE_NUMBER": 17,  # 20/24 (foreign national formats need their region)
     "URL": 12,  # 14/16
 }
 

@@ -97,6 +97,8 @@ NEGATIVES = [
     ("IMEI 490154203237519", "IMEI"),  # 15 digits failing Luhn
     ("ref 490154203237518", "IMEI"),  # Luhn-valid but no device context
     ("id 302720123456789", "IMSI"),  # 15 digits, no IMSI context
+    ("IMSI 439011234567890", "IMSI"),  # context, but MCC 439 is not allocated
+    ("SIM ICCID 8910042348144559362", "ICCID"),  # 89 prefix, Luhn fails
     ("broadcast ff:ff:ff:ff:ff:ff", "MAC_ADDRESS"),  # not a device
     ("at 10:22:33 today", "MAC_ADDRESS"),  # a time
     ("I waited 40 Minutes on hold", "STREET_ADDRESS"),  # number + capitalised words, no type
