@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from detectors import entities
 from detectors.validators import digits_only, to_e164
@@ -193,20 +194,22 @@ def is_caller_id(ctx: FieldContext) -> bool:
 @dataclass(frozen=True)
 class Pseudonymize:
     """Tokens for a column. Values seen in earlier batches are looked up, not recomputed
-    (at most `MEMO_MAX` per column, so memory stays flat however long the input)."""
+    (at most `MEMO_MAX` per column, so memory stays bounded however long the input); a column
+    whose first batch is nearly all distinct (call ids, channels) keeps no memo."""
 
     pseudonymizer: Pseudonymizer
     entity: str | None
     caller_id: bool = False
     output_type: pa.DataType = STRING
     _memo: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _unique: list[bool] = field(default_factory=list, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:  # the memo holds raw values: never pickled
         return {k: getattr(self, k) for k in ("pseudonymizer", "entity", "caller_id",
                                               "output_type")}  # fmt: skip
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        for name, value in {**state, "_memo": {}}.items():
+        for name, value in {**state, "_memo": {}, "_unique": []}.items():
             object.__setattr__(self, name, value)
 
     def __call__(self, array: pa.Array) -> pa.Array:
@@ -215,6 +218,11 @@ class Pseudonymize:
         else:
             compute = self.pseudonymizer.tokenizer(self.entity)
         memo = self._memo
+        if self._unique:
+            return map_distinct(array, compute)
+        if not memo and len(array) >= 1000 and pc.count_distinct(array).as_py() > 0.9 * len(array):
+            self._unique.append(True)
+            return map_distinct(array, compute)
 
         def cached(value: str) -> str:
             token = memo.get(value)
