@@ -13,15 +13,20 @@ _WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž](?:[a-zß-öø-ÿā-ž]|'[A-Z])[^\W\d_]*(?:[-'’]
 # Words that open a line in tickets but never a name.
 _NOT_NAME = (
     r"(?!(?:Thanks|Thank|Regards|Best|Cheers|Merci|Sincerely|Please|Hello|Hi|Hey|Dear|Sent"
-    r"|Good|Bonjour|Salut|Note|Update|Ticket|Support|Sorry)\b)"
+    r"|Good|Bonjour|Salut|Note|Update|Ticket|Support|Sorry|Your|You|My|The|Our|His|Her|This"
+    r"|That|We|It|Am|Is|Service|Services)\b)"
 )
 _PARTICLE = r"(?:da|de|del|della|di|dos|du|van|von|der|den|la|le|bin|al|st)"
 _NAME = rf"{_NOT_NAME}{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_WORD}){{0,2}}"
 _LEAD = (
     r"(?:(?:request|message|note|email|e-mail|call|voicemail|complaint)[ \t]+from"
-    r"|(?:talk|speak|spoke|speaking)[ \t]+(?:to|with)|[Cc]aller|[Cc]ustomer|[Cc]ontact"
+    r"|(?:talk|speak|spoke|speaking)[ \t]+(?:to|with)|caller|customer|contact"
+    # capitalised only where a sentence starts: "Caller Jane Roe ..." but not "Bonus Caller Prize"
+    r"|(?:(?<![^\n])|(?<=[.!?] ))(?:Caller|Customer|Contact)"
     r"|my[ \t]+(?:wife|husband|son|daughter|partner|mother|father|mom|dad|colleague|roommate"
-    r"|manager|assistant|tenant|landlord)|my[ \t]+name[ \t]+is|[Nn]ame:|[Tt]his[ \t]+is)"
+    r"|manager|assistant|tenant|landlord)|name[ \t]+is|[Nn]ame:|[Tt]his[ \t]+is|call[ \t]+me"
+    r"|(?:signed|submitted|reported|opened|written|directed|assigned[ \t]+to|handled)[ \t]+by"
+    r"|(?:Mr|Mrs|Ms|Mx|Dr|Prof|Mme|Mlle)\.?|(?:mr|mrs|ms|dr)\.)"
 )
 # A sign-off, then the name on the same line ("thx Ava", "Regards, Hamza Lalonde") or the next.
 _SIGN_OFF = (

@@ -103,5 +103,5 @@ def test_presidio_research_sample_scores_at_least_the_measured_floor(realdata: P
     """presidio-research generated_small.json: names and cards hold; see the doc for gaps."""
     scores = score_pii_labeled(realdata / "pii_labeled")
     assert scores.entity("CREDIT_CARD").recall >= 0.9  # measured 1.0
-    assert scores.entity("PERSON").recall >= 0.6  # measured 0.655
-    assert scores.entity("PERSON").precision >= 0.85  # measured 0.90
+    assert scores.entity("PERSON").recall >= 0.7  # measured 0.745
+    assert scores.entity("PERSON").precision >= 0.85  # measured 0.911

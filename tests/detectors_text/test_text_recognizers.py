@@ -32,6 +32,10 @@ POSITIVES = [
     ),  # sips:, phone user part, parameters: one SIP_URI, not a phone
     ("softphone sip:1000@[2001:db8::1] fails", "SIP_URI", "sip:1000@[2001:db8::1]"),  # IPv6 host
     ('clid "Jane Roe" <5145550199>', "PERSON", "Jane Roe"),  # caller-id display name
+    ("please ask for Dr. Amara Okafor", "PERSON", "Amara Okafor"),  # after a title
+    ("Hi, this is Łukasz Kowalski again", "PERSON", "Łukasz Kowalski"),  # "this is", Ł
+    ("Refund request from Åsa Tremblay", "PERSON", "Åsa Tremblay"),  # lead phrase, Å
+    ("It still rings.\nthx Søren", "PERSON", "Søren"),  # sign-off on the same line
     ('clid "Jane Roe" <5145550199>', "PHONE_NUMBER", "5145550199"),  # caller-id number
     ("handset IMEI 490154203237518", "IMEI", "490154203237518"),  # Luhn + context
     ("imei: 49-015420-323751-8", "IMEI", "49-015420-323751-8"),  # grouped IMEI
@@ -118,6 +122,8 @@ NEGATIVES = [
     ("mail jane.roe@example.com", "URL"),  # Presidio's URL on the e-mail's domain
     ("Outbound caller ID shows UNKNOWN", "PERSON"),  # all-caps words are not names
     ("rejected with 403 Forbidden", "PERSON"),  # word after a number
+    ("You won a Bonus Caller Prize", "PERSON"),  # capitalised "Caller" mid-sentence
+    ("I will give it a miss. Am busy", "PERSON"),  # "miss" is not a title
 ]
 
 
