@@ -108,10 +108,22 @@ class IpPrefix:
         return str(ipaddress.ip_network(f"{address}/{bits}", strict=False).network_address)
 
     def __call__(self, array: pa.Array) -> pa.Array:
-        return map_distinct(array, _keep_blank(self.network))
+        if self.prefix not in _IPV4_REWRITE:
+            return map_distinct(array, _keep_blank(self.network))
+        text = as_text(as_array(array))  # dotted quads in canonical form: RE2, no parsing
+        fast = pc.fill_null(pc.match_substring_regex(text, _IPV4), False)
+        rest = pc.if_else(fast, pa.scalar(None, pa.string()), text)
+        slow = map_distinct(rest, _keep_blank(self.network))
+        rewritten = pc.replace_substring_regex(text, _IPV4, _IPV4_REWRITE[self.prefix])
+        return pc.if_else(fast, rewritten, slow)
 
     def violations(self, array: pa.Array) -> pa.Array:
         return changed_by(self, array)
+
+
+_OCTET = r"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = rf"^{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}$"
+_IPV4_REWRITE = {8: r"\1.0.0.0", 16: r"\1.\2.0.0", 24: r"\1.\2.\3.0", 32: r"\1.\2.\3.\4"}
 
 
 def year_of(value: str) -> str | None:

@@ -141,15 +141,22 @@ class Pseudonymizer:
         # per value; equal to it (tested).
         inner, outer = _hmac_states(self.secret)
         inner.update(f"{prefix}:".encode())
+        seen: dict[str, str] = {}  # normalised value → token: many spellings, one HMAC
 
         def tokenize(value: str) -> str:
             if not value or value.isspace():
                 return value
-            h = inner.copy()
-            h.update(normalise(value).encode())
-            o = outer.copy()
-            o.update(h.digest())
-            return out + o.digest()[:size].hex()
+            normalised = normalise(value)
+            token = seen.get(normalised)
+            if token is None:
+                h = inner.copy()
+                h.update(normalised.encode())
+                o = outer.copy()
+                o.update(h.digest())
+                token = out + o.digest()[:size].hex()
+                if len(seen) < MEMO_MAX:
+                    seen[normalised] = token
+            return token
 
         return tokenize
 
