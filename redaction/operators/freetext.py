@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from presidio_anonymizer import AnonymizerEngine
-from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
 import detectors
 from detectors import entities
@@ -29,6 +28,10 @@ from detectors.settings import DetectionSettings
 from redaction.operators.basic import placeholder
 from redaction.operators.distinct import STRING, as_array, as_text
 from redaction.operators.pseudonymize import Pseudonymizer
+
+if TYPE_CHECKING:  # presidio-anonymizer costs ~80 MiB: loaded only when text is transformed
+    from presidio_anonymizer import AnonymizerEngine
+    from presidio_anonymizer.entities import OperatorConfig
 
 TOKENIZED = frozenset(
     {
@@ -48,6 +51,8 @@ def left_in_clear(entity_type: str, span: str) -> bool:
 
 @cache
 def _engine() -> AnonymizerEngine:
+    from presidio_anonymizer import AnonymizerEngine
+
     return AnonymizerEngine()
 
 
@@ -90,11 +95,15 @@ class FreeText:
         """One text with its spans replaced; a text without findings is returned as is."""
         if not findings:
             return text
+        from presidio_anonymizer.entities import RecognizerResult
+
         results = [RecognizerResult(f.entity_type, f.start, f.end, f.score) for f in findings]
         configs = {e: self._config(e) for e in {f.entity_type for f in findings}}
         return _engine().anonymize(text, results, configs).text
 
     def _config(self, entity: str) -> OperatorConfig:
+        from presidio_anonymizer.entities import OperatorConfig
+
         if self.pseudonymizer is not None and entity in TOKENIZED:
             token = self.pseudonymizer.token
             return OperatorConfig("custom", {"lambda": lambda value: token(entity, value)})

@@ -33,7 +33,7 @@ from redaction.operators.registry import FieldContext, register
 KEY_LABEL = "pseudonymize"
 DEFAULT_REGION = "US"
 TOKEN_HEX = 16
-MEMO_MAX = 200_000  # distinct values remembered per column across batches
+MEMO_MAX = 100_000  # distinct values remembered per column across batches
 PREFIXES: Mapping[str, str] = {
     entities.PHONE_NUMBER: "PHONE",
     entities.EMAIL_ADDRESS: "EMAIL",
