@@ -103,7 +103,9 @@ def cmd_reidentify(args: argparse.Namespace) -> int:
     from flows import commands
 
     return commands.reidentify(
-        values=args.values, field=args.field, legal_basis=args.legal_basis,
+        values=args.values,
+        field=args.field,
+        legal_basis=args.legal_basis,
         audit_log=Path(args.audit_log),
     )
 
@@ -118,15 +120,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("run", help="run a whole pipeline configuration", description=cmd_run.__doc__)
+    p = sub.add_parser(
+        "run", help="run a whole pipeline configuration", description=cmd_run.__doc__
+    )
     p.add_argument("config", help="pipeline configuration (YAML)")
     p.add_argument("--out", default="out", help="output folder (default: out)")
-    p.add_argument("--dask", default=None, metavar="ADDRESS|local",
-                   help="run tasks on a Dask cluster: a scheduler address, or 'local'")
+    p.add_argument(
+        "--dask",
+        default=None,
+        metavar="ADDRESS|local",
+        help="run tasks on a Dask cluster: a scheduler address, or 'local'",
+    )
     p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("demo", help="generate sample data and run the demo pipeline",
-                       description=cmd_demo.__doc__)
+    p = sub.add_parser(
+        "demo", help="generate sample data and run the demo pipeline", description=cmd_demo.__doc__
+    )
     p.add_argument("--out", default="out/demo", help="output folder (default: out/demo)")
     p.add_argument("--rows", type=int, default=2000, help="rows per generated dataset")
     p.set_defaults(handler=cmd_demo)
@@ -138,12 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out/scan", help="where the scan report goes")
     p.set_defaults(handler=cmd_scan)
 
-    p = sub.add_parser("check", help="print the policy decision table", description=cmd_check.__doc__)
+    p = sub.add_parser(
+        "check", help="print the policy decision table", description=cmd_check.__doc__
+    )
     p.add_argument("config", help="pipeline configuration (YAML)")
     p.set_defaults(handler=cmd_check)
 
-    p = sub.add_parser("generate", help="write labelled synthetic data",
-                       description=cmd_generate.__doc__)
+    p = sub.add_parser(
+        "generate", help="write labelled synthetic data", description=cmd_generate.__doc__
+    )
     p.add_argument("--kind", required=True, choices=["billing", "cdr", "tickets"])
     p.add_argument("--rows", type=int, default=1000)
     p.add_argument("--out", required=True, help="output folder")
@@ -155,8 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default=None, choices=["csv", "parquet", "jsonl"])
     p.set_defaults(handler=cmd_verify)
 
-    p = sub.add_parser("evaluate", help="score detection against generated labels",
-                       description=cmd_evaluate.__doc__)
+    p = sub.add_parser(
+        "evaluate",
+        help="score detection against generated labels",
+        description=cmd_evaluate.__doc__,
+    )
     p.add_argument("--kind", default="all", choices=["all", "billing", "cdr", "tickets"])
     p.add_argument("--rows", type=int, default=1000)
     p.add_argument("--seed", type=int, default=11)
@@ -176,8 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--limit", type=int, default=20)
     h.set_defaults(handler=cmd_history)
 
-    p = sub.add_parser("reidentify", help="reverse FPE values (audited)",
-                       description=cmd_reidentify.__doc__)
+    p = sub.add_parser(
+        "reidentify", help="reverse FPE values (audited)", description=cmd_reidentify.__doc__
+    )
     p.add_argument("values", nargs="+")
     p.add_argument("--field", required=True, help="the delivered field the values come from")
     p.add_argument("--legal-basis", required=True, help="warrant or process reference")
@@ -196,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("teleprivacy: interrupted", file=sys.stderr)
         return int(ExitCode.FAILURE)
-    except Exception as exc:  # noqa: BLE001 - the CLI is where errors become messages
+    except Exception as exc:
         if isinstance(exc, _user_errors()):
             print(f"teleprivacy: error: {exc}", file=sys.stderr)
             return int(ExitCode.BAD_INPUT)

@@ -52,7 +52,9 @@ def _profile_all(
     return {name: future.result() for name, future in futures.items()}
 
 
-def _dataset_infos(config: policy.PipelineConfig, names: Sequence[str]) -> list[reports.DatasetInfo]:
+def _dataset_infos(
+    config: policy.PipelineConfig, names: Sequence[str]
+) -> list[reports.DatasetInfo]:
     infos = []
     for ds in config.datasets:
         if ds.name not in names:
@@ -101,7 +103,9 @@ def scan_flow(config_path: str, out_dir: str) -> RunOutcome:
     pack = policy.load_pack(config.policy_ref)
     profiles = _profile_all(config)
     decisions = [
-        evaluate_policy_task(pack, spec, profiles[spec.dataset], str(config.dataset(spec.dataset).kind))
+        evaluate_policy_task(
+            pack, spec, profiles[spec.dataset], str(config.dataset(spec.dataset).kind)
+        )
         for spec in config.deliveries
     ]
     return _finish(config, pack, None, profiles, decisions, [], Path(out_dir), started, "scan")
@@ -120,7 +124,9 @@ def deliver_flow(config_path: str, delivery: str, out_dir: str) -> RunOutcome:
     decision = evaluate_policy_task(pack, spec, profiles[spec.dataset], kind)
     result = _deliver_one(config, decision, key, Path(out_dir))
     results = [result] if result else []
-    return _finish(config, pack, key, profiles, [decision], results, Path(out_dir), started, "deliver")
+    return _finish(
+        config, pack, key, profiles, [decision], results, Path(out_dir), started, "deliver"
+    )
 
 
 @flow(name="pipeline", log_prints=False)
@@ -131,15 +137,22 @@ def pipeline_flow(config_path: str, out_dir: str) -> RunOutcome:
     config = policy.load_config(Path(config_path))
     pack = policy.load_pack(config.policy_ref)
     # A run that needs a key and has none stops here, before any data is read.
-    key = redaction.load_key(config.key, secret_loader=_prefect_secret) if config.deliveries else None
+    key = (
+        redaction.load_key(config.key, secret_loader=_prefect_secret) if config.deliveries else None
+    )
     logger.info(
         "pipeline: %d datasets, %d deliveries, policy %s %s, key %s",
-        len(config.datasets), len(config.deliveries), pack.name, pack.version,
+        len(config.datasets),
+        len(config.deliveries),
+        pack.name,
+        pack.version,
         key.key_id if key else "none",
     )
     profiles = _profile_all(config)
     decisions = [
-        evaluate_policy_task(pack, spec, profiles[spec.dataset], str(config.dataset(spec.dataset).kind))
+        evaluate_policy_task(
+            pack, spec, profiles[spec.dataset], str(config.dataset(spec.dataset).kind)
+        )
         for spec in config.deliveries
     ]
     results = []
@@ -149,12 +162,18 @@ def pipeline_flow(config_path: str, out_dir: str) -> RunOutcome:
             results.append(result)
             logger.info(
                 "delivery %s: %s, %d rows in, %d out, %d quarantined, %d filtered",
-                result.delivery, result.outcome, result.rows_in, result.rows_out,
-                result.rows_quarantined, result.rows_filtered,
+                result.delivery,
+                result.outcome,
+                result.rows_in,
+                result.rows_out,
+                result.rows_quarantined,
+                result.rows_filtered,
             )
         else:
             logger.warning("delivery %s: denied by policy", decision.delivery)
-    return _finish(config, pack, key, profiles, decisions, results, Path(out_dir), started, "pipeline")
+    return _finish(
+        config, pack, key, profiles, decisions, results, Path(out_dir), started, "pipeline"
+    )
 
 
 def _prefect_secret(block_name: str) -> str:

@@ -81,7 +81,9 @@ def test_no_transformed_field_keeps_an_input_value(pipeline_run, demo_workspace:
             raw = _input_values(source, field["field"])
             for output in outputs:
                 leaked = raw & _output_values(output, field["field"])
-                assert not leaked, f"{delivery['name']}.{field['field']} leaked {len(leaked)} values"
+                assert not leaked, (
+                    f"{delivery['name']}.{field['field']} leaked {len(leaked)} values"
+                )
             checked += 1
     assert checked >= 3
 

@@ -62,7 +62,10 @@ def server_env(tmp_path_factory) -> dict[str, str]:
     log = (home / "server.log").open("wb")
     proc = subprocess.Popen(
         [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     api = f"http://127.0.0.1:{port}/api"
     try:
@@ -76,7 +79,11 @@ def server_env(tmp_path_factory) -> dict[str, str]:
 
 def _teleprivacy(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(BIN / "teleprivacy"), *args], env=env, cwd=cwd, capture_output=True, text=True,
+        [str(BIN / "teleprivacy"), *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
         timeout=300,
     )
 
@@ -101,10 +108,22 @@ def test_served_deployment_has_its_schedule_and_runs(server_env, demo_workspace:
     """`teleprivacy serve --cron` registers a scheduled deployment; a triggered run completes."""
     api = server_env["PREFECT_API_URL"]
     serve = subprocess.Popen(
-        [str(BIN / "teleprivacy"), "serve", "demo.yaml", "--cron", "0 2 * * *",
-         "--out", str(tmp_path), "--name", "nightly"],
-        env=server_env, cwd=demo_workspace, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            str(BIN / "teleprivacy"),
+            "serve",
+            "demo.yaml",
+            "--cron",
+            "0 2 * * *",
+            "--out",
+            str(tmp_path),
+            "--name",
+            "nightly",
+        ],
+        env=server_env,
+        cwd=demo_workspace,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deployment = _wait(
@@ -150,15 +169,21 @@ def test_dask_cluster_output_matches_single_process(server_env, tmp_path: Path):
     assert single.returncode == 0, single.stderr[-2000:]
     worker_env = {k: server_env[k] for k in ("PREFECT_API_URL", "PREFECT_HOME", "TELEPRIVACY_KEY")}
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
         env=worker_env,
     ) as cluster:
         dask = _teleprivacy(
             ["run", str(config), "--out", "dask", "--dask", cluster.scheduler_address],
-            server_env, tmp_path,
+            server_env,
+            tmp_path,
         )
     assert dask.returncode == 0, dask.stderr[-2000:]
-    parts = sorted(p.relative_to(tmp_path / "single") for p in (tmp_path / "single").rglob("*.parquet"))
+    parts = sorted(
+        p.relative_to(tmp_path / "single") for p in (tmp_path / "single").rglob("*.parquet")
+    )
     assert len(parts) == 3
     for rel in parts:
         assert (tmp_path / "single" / rel).read_bytes() == (tmp_path / "dask" / rel).read_bytes()
