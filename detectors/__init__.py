@@ -17,6 +17,7 @@ from detectors.errors import (
     UnreadableFileError,
     UnsupportedFormatError,
 )
+from detectors.evaluation_columns import evaluate_dataset
 from detectors.findings import (
     DatasetProfile,
     EntityEvidence,
@@ -25,6 +26,7 @@ from detectors.findings import (
     QuarantinedRow,
     TextFinding,
 )
+from detectors.inventory import dataset_sha256, format_profile_table, read_schema
 from detectors.masking import mask_value
 from detectors.profiling import profile_column, profile_dataset
 from detectors.quarantine import Quarantine
@@ -37,8 +39,12 @@ from detectors.reading import (
 from detectors.settings import DetectionSettings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pyarrow as pa
     from presidio_analyzer import AnalyzerEngine
+
+    from detectors.evaluation_text import SpanScores
 
 
 def scan_texts(
@@ -63,6 +69,13 @@ def scan_text_column(
     from detectors.text import scan_text_column as _scan_text_column
 
     return _scan_text_column(array, column, settings=settings, row_offset=row_offset)
+
+
+def evaluate_tickets(data_dir: Path, settings: DetectionSettings | None = None) -> SpanScores:
+    """Score text detection against generated ticket labels (see `detectors.evaluation_text`)."""
+    from detectors.evaluation_text import evaluate_tickets as _evaluate_tickets
+
+    return _evaluate_tickets(data_dir, settings)
 
 
 def build_analyzer(settings: DetectionSettings | None = None) -> AnalyzerEngine:
@@ -90,11 +103,16 @@ __all__ = [
     "UnsupportedFormatError",
     "build_analyzer",
     "classify_values",
+    "dataset_sha256",
+    "evaluate_dataset",
+    "evaluate_tickets",
     "file_sha256",
+    "format_profile_table",
     "mask_value",
     "profile_column",
     "profile_dataset",
     "read_batches",
+    "read_schema",
     "scan_text_column",
     "scan_texts",
 ]
