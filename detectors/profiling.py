@@ -209,7 +209,13 @@ def _confidence(rate: float, hinted: bool) -> float:
 
 
 def looks_like_free_text(values: pa.Array) -> bool:
-    """Prose: mostly multi-word values of some length, rarely repeated."""
+    """Text a person wrote: prose (notes, bodies) or short lines (subjects, comments).
+
+    Prose is mostly values of four or more words, rarely repeated. Short lines are mostly
+    multi-word values of some length that are not a small set of labels (plan names): a subject
+    such as "Refund request from <name>" repeats its template but not its values. Both are
+    scanned as text, so a name planted in one line of ten is still found (fail closed).
+    """
     if not len(values):
         return False
     lengths = pc.utf8_length(values).to_numpy(zero_copy_only=False)
@@ -217,11 +223,12 @@ def looks_like_free_text(values: pa.Array) -> bool:
         zero_copy_only=False
     )
     distinct_ratio = len(pc.unique(values)) / len(values)
-    return (
-        float(np.median(lengths)) >= 20
-        and float(np.mean(words >= 3)) >= 0.5
-        and distinct_ratio >= 0.3
+    median_length = float(np.median(lengths))
+    prose = median_length >= 20 and float(np.mean(words >= 3)) >= 0.5 and distinct_ratio >= 0.3
+    short_lines = (
+        median_length >= 12 and float(np.mean(words >= 1)) >= 0.6 and distinct_ratio >= 0.1
     )
+    return prose or short_lines
 
 
 def _free_text_evidence(

@@ -101,7 +101,9 @@ def test_sample_spreads_across_the_file(tmp_path: Path) -> None:
 
 NOTES = [
     f"Customer {i} called about an outage credit on the March invoice, call back at "
-    f"514-555-01{i % 90 + 10}" if i % 3 == 0 else f"Ticket {i}: router replaced, customer happy"
+    f"514-555-01{i % 90 + 10}"
+    if i % 3 == 0
+    else f"Ticket {i}: router replaced, customer happy"
     for i in range(60)
 ]
 
@@ -112,6 +114,36 @@ def test_notes_look_like_free_text() -> None:
     streets = [f"{100 + i} Rue Sainte-Catherine O, Apt {i}" for i in range(60)]
     assert not looks_like_free_text(pa.array(["Unlimited Canada/US"] * 60))
     assert _profile("street", streets).kind == FieldKind.STRUCTURED
+
+
+SUBJECTS = [
+    # One subject in ten names its writer; the rest repeat a few templates.
+    f"Refund request from Customer{i}"
+    if i % 10 == 0
+    else [
+        "Calls dropping",
+        "Echo on calls",
+        "Question about my plan",
+        "Billing question",
+        "voicemail not working",
+    ][i % 5]
+    + f" #{i % 7}"
+    for i in range(200)
+]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (SUBJECTS, True),  # short lines of templates with values in them: text
+        (["Unlimited Canada/US", "Basic 500 min", "Pay as you go"] * 40, False),  # plan labels
+        (["Montréal", "Toronto", "New York", "Québec"] * 30, False),  # city names
+        ([f"SIP/trunk-{i:04d}" for i in range(120)], False),  # ids with no spaces
+    ],
+)
+def test_short_lines_are_free_text_labels_are_not(values: list[str], expected: bool) -> None:
+    """Subject lines are scanned as text; a small set of labels or one-word ids is not."""
+    assert looks_like_free_text(pa.array(values)) is expected
 
 
 @pytest.mark.slow

@@ -105,12 +105,6 @@ def test_ticket_transformed_columns_leave_no_planted_value(ticket_delivery):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="detection gap, not redaction: the profile finds no entities in `subject`, so policy "
-    "allows it in clear, yet the generator plants names/phones/accounts there (labels spans). "
-    "Flips to pass once detectors profile `subject` as free text with those entities.",
-)
 def test_ticket_output_has_no_planted_value_anywhere(ticket_delivery):
     """Strict: no forbidden planted value anywhere in the ticket output, allowed columns too."""
     assert _leaked(*ticket_delivery) == []
