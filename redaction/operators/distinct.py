@@ -60,3 +60,61 @@ def map_distinct(
     encoded = pc.dictionary_encode(text)
     mapped = pa.array([fn(v) for v in encoded.dictionary.to_pylist()], out_type)
     return mapped.take(encoded.indices)
+
+
+class ArrowMemo:
+    """Results for values seen in earlier batches, kept as Arrow arrays.
+
+    A batch's known values are found column-wise (`pc.index_in`); only its new distinct values
+    are computed, so a subscriber seen in batch 1 costs no Python work in batch 900. Holds at most
+    `limit` values. A column whose first batch is nearly all distinct (call ids, channels) keeps
+    nothing: every batch would be new. Raw values stay in this process: never pickled.
+    """
+
+    def __init__(self, limit: int, out_type: pa.DataType = STRING) -> None:
+        self.limit = limit
+        self.out_type = out_type
+        self._keys: pa.Array | None = None
+        self._results: pa.Array | None = None
+        self._unique: bool | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"limit": self.limit, "out_type": self.out_type}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(state["limit"], state["out_type"])  # type: ignore[misc, arg-type]
+
+    def __len__(self) -> int:
+        return 0 if self._keys is None else len(self._keys)
+
+    def map(
+        self, values: pa.Array | pa.ChunkedArray, compute: Callable[[pa.Array], pa.Array]
+    ) -> pa.Array:
+        """`compute` (distinct non-null texts → results, same order) for each cell; nulls stay."""
+        text = as_text(as_array(values))
+        if self._unique is None and len(text) >= 1000:
+            self._unique = pc.count_distinct(text).as_py() > 0.9 * len(text)
+        where = known = None
+        if self._keys is not None and not self._unique:
+            where = pc.index_in(text, value_set=self._keys)
+            known = pc.is_valid(where)
+            if pc.all(pc.or_(known, pc.is_null(text))).as_py():
+                return self._results.take(where)
+            text = pc.if_else(known, pa.scalar(None, text.type), text)
+        encoded = pc.dictionary_encode(text)
+        fresh = pc.cast(compute(encoded.dictionary), self.out_type)
+        if not self._unique:
+            self._remember(encoded.dictionary, fresh)
+        mapped = fresh.take(encoded.indices)
+        return mapped if known is None else pc.if_else(known, self._results.take(where), mapped)
+
+    def _remember(self, keys: pa.Array, results: pa.Array) -> None:
+        room = self.limit - len(self)
+        if room <= 0 or not len(keys):
+            return
+        keys, results = keys.slice(0, room), results.slice(0, room)
+        if self._keys is None:
+            self._keys, self._results = keys, results
+        else:
+            self._keys = pa.concat_arrays([self._keys, keys])
+            self._results = pa.concat_arrays([self._results, results])

@@ -27,7 +27,15 @@ import pyarrow.compute as pc
 from detectors import entities
 from detectors.validators import digits_only, to_e164
 from redaction.errors import MissingKeyError
-from redaction.operators.distinct import STRING, map_distinct, not_matching
+from redaction.operators import canonical
+from redaction.operators.distinct import (
+    STRING,
+    ArrowMemo,
+    as_array,
+    as_text,
+    map_distinct,
+    not_matching,
+)
 from redaction.operators.registry import FieldContext, register
 
 KEY_LABEL = "pseudonymize"
@@ -58,6 +66,7 @@ CALLER_ID_TOKENS = r'^(?:"(?:PERSON_[0-9a-f]{16})?" <(?:PHONE_[0-9a-f]{16})?>|[A
 _CALLER_ID = re.compile(r'^\s*"?([^"<]*?)"?\s*<([^<>]*)>\s*$')
 
 
+_NULL = pa.scalar(None, pa.string())
 _PHONE_CHARS = re.compile(r"^\s*\+?[\d\s().\-]{7,24}$")
 _NOT_DIGIT = re.compile(r"\D")
 
@@ -128,11 +137,20 @@ class Pseudonymizer:
 
     def tokenizer(self, entity: str | None) -> Callable[[str], str]:
         """`token` for one entity with its lookups hoisted: the hot loop of pseudonymize."""
+        return self._pair(entity)[0]
+
+    def hasher(self, entity: str | None) -> Callable[[str], str]:
+        """The token of an already normalised, non-blank value (see `canonical.prepare`)."""
+        return self._pair(entity)[1]
+
+    def _pair(self, entity: str | None) -> tuple[Callable[[str], str], Callable[[str], str]]:
         if entity not in self._tokenizers:
             self._tokenizers[entity] = self._build_tokenizer(entity)
         return self._tokenizers[entity]
 
-    def _build_tokenizer(self, entity: str | None) -> Callable[[str], str]:
+    def _build_tokenizer(
+        self, entity: str | None
+    ) -> tuple[Callable[[str], str], Callable[[str], str]]:
         prefix = PREFIXES.get(entity or "", DEFAULT_PREFIX)
         out = f"{prefix}_"
         normalise = NORMALISERS.get(entity or "", str.strip)
@@ -143,10 +161,7 @@ class Pseudonymizer:
         inner.update(f"{prefix}:".encode())
         seen: dict[str, str] = {}  # normalised value → token: many spellings, one HMAC
 
-        def tokenize(value: str) -> str:
-            if not value or value.isspace():
-                return value
-            normalised = normalise(value)
+        def hash_normalised(normalised: str) -> str:
             token = seen.get(normalised)
             if token is None:
                 h = inner.copy()
@@ -158,7 +173,12 @@ class Pseudonymizer:
                     seen[normalised] = token
             return token
 
-        return tokenize
+        def tokenize(value: str) -> str:
+            if not value or value.isspace():
+                return value
+            return hash_normalised(normalise(value))
+
+        return tokenize, hash_normalised
 
     def caller_id(self, value: str) -> str:
         """`"Name" <number>` → `"PERSON_…" <PHONE_…>`; a bare number or name → one token."""
@@ -200,46 +220,75 @@ def is_caller_id(ctx: FieldContext) -> bool:
 
 @dataclass(frozen=True)
 class Pseudonymize:
-    """Tokens for a column. Values seen in earlier batches are looked up, not recomputed
-    (at most `MEMO_MAX` per column, so memory stays bounded however long the input); a column
-    whose first batch is nearly all distinct (call ids, channels) keeps no memo."""
+    """Tokens for a column. Identifiers are normalised column-wise where that is exact
+    (`canonical`), then each distinct value is looked up in per-column memories of earlier
+    batches (`ArrowMemo`, at most `MEMO_MAX` values each, so memory stays bounded however long
+    the input); only values never seen before reach Python."""
 
     pseudonymizer: Pseudonymizer
     entity: str | None
     caller_id: bool = False
     output_type: pa.DataType = STRING
-    _memo: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
-    _unique: list[bool] = field(default_factory=list, repr=False, compare=False)
+    _memos: dict[str, ArrowMemo] = field(default_factory=dict, repr=False, compare=False)
 
-    def __getstate__(self) -> dict[str, Any]:  # the memo holds raw values: never pickled
+    def __getstate__(self) -> dict[str, Any]:  # the memos hold raw values: never pickled
         return {k: getattr(self, k) for k in ("pseudonymizer", "entity", "caller_id",
                                               "output_type")}  # fmt: skip
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        for name, value in {**state, "_memo": {}, "_unique": []}.items():
+        for name, value in {**state, "_memos": {}}.items():
             object.__setattr__(self, name, value)
 
     def __call__(self, array: pa.Array) -> pa.Array:
+        text = as_text(as_array(array))
         if self.caller_id:
-            compute = self.pseudonymizer.caller_id
-        else:
-            compute = self.pseudonymizer.tokenizer(self.entity)
-        memo = self._memo
-        if self._unique:
-            return map_distinct(array, compute)
-        if not memo and len(array) >= 1000 and pc.count_distinct(array).as_py() > 0.9 * len(array):
-            self._unique.append(True)
-            return map_distinct(array, compute)
+            return self._caller_ids(text)
+        return self._tokens(self.entity, text)
 
-        def cached(value: str) -> str:
-            token = memo.get(value)
-            if token is None:
-                token = compute(value)
-                if len(memo) < MEMO_MAX:
-                    memo[value] = token
-            return token
+    def _memo(self, name: str) -> ArrowMemo:
+        if name not in self._memos:
+            self._memos[name] = ArrowMemo(MEMO_MAX)
+        return self._memos[name]
 
-        return map_distinct(array, cached)
+    def _tokens(self, entity: str | None, text: pa.Array) -> pa.Array:
+        """Tokens from memory for values seen before, computed for new ones."""
+        return self._memo(entity or "").map(text, lambda new: self._new_tokens(entity, new))
+
+    def _caller_ids(self, text: pa.Array) -> pa.Array:
+        return self._memo("caller_id").map(text, self._new_caller_ids)
+
+    def _new_tokens(self, entity: str | None, values: pa.Array) -> pa.Array:
+        """Cells normalised column-wise are only hashed; the others are tokenized in Python."""
+        tokenize = self.pseudonymizer.tokenizer(entity)
+        prepared = canonical.prepare(entity, values)
+        if prepared is None:
+            return map_distinct(values, tokenize)
+        final, values = prepared.final, prepared.values
+        if not pc.any(final).as_py():
+            return map_distinct(values, tokenize)
+        hashed = map_distinct(pc.if_else(final, values, _NULL), self.pseudonymizer.hasher(entity))
+        if pc.all(final).as_py():
+            return hashed
+        return pc.if_else(final, hashed, map_distinct(pc.if_else(final, _NULL, values), tokenize))
+
+    def _new_caller_ids(self, values: pa.Array) -> pa.Array:
+        """`"Name" <number>` split column-wise; cells the split does not cover go to Python."""
+        matched, names, numbers = canonical.split_caller_ids(values)
+        per_value = self.pseudonymizer.caller_id
+        if not pc.any(matched).as_py():
+            return map_distinct(values, per_value)
+        joined = pc.binary_join_element_wise(
+            pa.scalar('"'),
+            self._new_tokens(entities.PERSON, pc.if_else(matched, names, _NULL)),
+            pa.scalar('" <'),
+            self._new_tokens(entities.PHONE_NUMBER, pc.if_else(matched, numbers, _NULL)),
+            pa.scalar(">"),
+            "",
+        )
+        if pc.all(pc.or_(matched, pc.is_null(values))).as_py():
+            return pc.if_else(matched, joined, _NULL)
+        rest = map_distinct(pc.if_else(matched, _NULL, values), per_value)
+        return pc.if_else(matched, joined, rest)
 
     def violations(self, array: pa.Array) -> pa.Array:
         """Non-blank cells that are not tokens (or caller ids made of tokens)."""
