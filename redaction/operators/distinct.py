@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 STRING = pa.string()
+MEMO_MAX = 100_000  # distinct values remembered per column across batches
 NULL = pa.null()
 
 

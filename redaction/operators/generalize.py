@@ -15,7 +15,7 @@ import bisect
 import ipaddress
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import phonenumbers
@@ -26,7 +26,9 @@ from detectors.validators import parse_phone
 from redaction.errors import InvalidParamsError
 from redaction.operators.basic import is_text_type
 from redaction.operators.distinct import (
+    MEMO_MAX,
     STRING,
+    ArrowMemo,
     as_array,
     as_text,
     changed_by,
@@ -98,6 +100,10 @@ class TimeLevel:
 class IpPrefix:
     prefix: int
     output_type: pa.DataType = STRING
+    # IPv6 and non-canonical IPv4 are parsed in Python, once per value across batches.
+    _parsed: ArrowMemo = field(
+        default_factory=lambda: ArrowMemo(MEMO_MAX), repr=False, compare=False
+    )
 
     def network(self, value: str) -> str | None:
         try:
@@ -113,7 +119,8 @@ class IpPrefix:
         text = as_text(as_array(array))  # dotted quads in canonical form: RE2, no parsing
         fast = pc.fill_null(pc.match_substring_regex(text, _IPV4), False)
         rest = pc.if_else(fast, pa.scalar(None, pa.string()), text)
-        slow = map_distinct(rest, _keep_blank(self.network))
+        network = _keep_blank(self.network)
+        slow = self._parsed.map(rest, lambda new: pa.array([network(v) for v in new.to_pylist()]))
         rewritten = pc.replace_substring_regex(text, _IPV4, _IPV4_REWRITE[self.prefix])
         return pc.if_else(fast, rewritten, slow)
 

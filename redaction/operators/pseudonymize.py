@@ -29,6 +29,7 @@ from detectors.validators import digits_only, to_e164
 from redaction.errors import MissingKeyError
 from redaction.operators import canonical
 from redaction.operators.distinct import (
+    MEMO_MAX,
     STRING,
     ArrowMemo,
     as_array,
@@ -41,7 +42,6 @@ from redaction.operators.registry import FieldContext, register
 KEY_LABEL = "pseudonymize"
 DEFAULT_REGION = "US"
 TOKEN_HEX = 16
-MEMO_MAX = 100_000  # distinct values remembered per column across batches
 PREFIXES: Mapping[str, str] = {
     entities.PHONE_NUMBER: "PHONE",
     entities.EMAIL_ADDRESS: "EMAIL",
