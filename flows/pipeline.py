@@ -31,6 +31,8 @@ class RunOutcome:
     report_html: Path | None
     deliveries_dir: Path | None
     summary: str
+    denied: tuple[str, ...] = ()  # deliveries the policy refused
+    unverified: tuple[str, ...] = ()  # deliveries blocked by the verification re-scan
 
 
 def _run_id() -> str:
@@ -219,13 +221,14 @@ def _finish(
     paths = reports.write_reports(report, out_dir / "reports")
     history.record(report)
     publish_run_artifacts(report, paths.html)
-    blocked = any(d.status is DeliveryStatus.DENIED for d in decisions) or any(
-        r.outcome is DeliveryOutcome.BLOCKED for r in results
-    )
+    denied = tuple(d.delivery for d in decisions if d.status is DeliveryStatus.DENIED)
+    unverified = tuple(r.delivery for r in results if r.outcome is DeliveryOutcome.BLOCKED)
     return RunOutcome(
-        exit_code=ExitCode.BLOCKED if blocked else ExitCode.OK,
+        exit_code=ExitCode.BLOCKED if denied or unverified else ExitCode.OK,
         report_json=paths.json,
         report_html=paths.html,
         deliveries_dir=out_dir / "deliveries" if results else None,
         summary=reports.markdown_summary(report, paths.html),
+        denied=denied,
+        unverified=unverified,
     )

@@ -87,6 +87,7 @@ def test_pipeline_writes_reports_and_blocks_the_denied_delivery(pipeline_run):
     """The demo config has a denied marketing delivery, so the run exits 3 with reports written."""
     out, outcome = pipeline_run
     assert outcome.exit_code is ExitCode.BLOCKED
+    assert outcome.denied == ("billing-marketing", "cdr-warrant") and outcome.unverified == ()
     report = json.loads((out / "reports" / "report.json").read_text())
     assert report["schema_version"]
     statuses = {d["name"]: d["status"] for d in report["deliveries"]}
@@ -176,3 +177,14 @@ def test_deliver_flow_runs_one_delivery(prefect_harness, demo_workspace: Path, t
     outcome = deliver_flow(str(demo_workspace / "demo.yaml"), "cdr-quality", str(tmp_path))
     assert outcome.exit_code is ExitCode.OK
     assert [p.name for p in (tmp_path / "deliveries").iterdir()] == ["cdr-quality"]
+
+
+def test_demo_exits_0_with_its_intended_denials(prefect_harness, tmp_path, demo_key, capsys):
+    """`make demo` (the README's first command) succeeds: the denials it shows are intended."""
+    from flows import commands
+
+    assert commands.demo(tmp_path / "demo", rows=120) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "billing-marketing" in out and "denied by policy, as the demo intends" in out
+    assert (tmp_path / "demo" / "reports" / "report.html").is_file()
+    assert list((tmp_path / "demo" / "deliveries" / "cdr-quality").glob("*.parquet"))

@@ -1,0 +1,29 @@
+"""Process defaults set before Prefect starts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flows.environment import configure_environment
+
+
+def test_state_folders_exist_before_prefect_opens_its_database(tmp_path: Path, monkeypatch):
+    """A new --out folder: Prefect's SQLite file must have a folder to live in."""
+    chosen = ("PREFECT_HOME", "TLDEXTRACT_CACHE", "DASK_TEMPORARY_DIRECTORY")
+    env = {k: v for k, v in os.environ.items() if k not in chosen}
+    monkeypatch.setattr(os, "environ", env)
+    state = tmp_path / "new-out" / ".state"
+    configure_environment(state)
+    assert env["PREFECT_HOME"] == str(state / "prefect")
+    assert (state / "prefect").is_dir() and (state / "tldextract").is_dir()
+    assert env["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
+
+
+def test_values_the_user_set_are_kept(tmp_path: Path, monkeypatch):
+    """PREFECT_HOME chosen by the user wins over the --out default."""
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "mine")}
+    monkeypatch.setattr(os, "environ", env)
+    configure_environment(tmp_path / "out" / ".state")
+    assert env["PREFECT_HOME"] == str(tmp_path / "mine")
+    assert (tmp_path / "mine").is_dir()
