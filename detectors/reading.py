@@ -156,6 +156,21 @@ def _check_file(path: Path) -> None:
         raise UnreadableFileError(f"{path}: file is empty; expected at least one row")
 
 
+def parquet_batches(
+    parquet: pq.ParquetFile, batch_size: int, columns: Sequence[str] | None = None
+) -> Iterator[pa.RecordBatch]:
+    """Batches of a Parquet file, one row group in memory at a time.
+
+    `ParquetFile.iter_batches` keeps what it has read allocated until the generator ends
+    (measured: 764 MiB of Arrow memory after a 10M-row, 209-row-group file, flat at 21 MiB row
+    group by row group), so memory is bounded by the largest row group, not by the file.
+    """
+    for index in range(parquet.metadata.num_row_groups):
+        group = parquet.read_row_group(index, columns=columns)
+        yield from group.to_batches(max_chunksize=batch_size)
+        del group
+
+
 def _read_parquet(
     path: Path, batch_size: int, columns: Sequence[str] | None
 ) -> Iterator[pa.RecordBatch]:
@@ -171,7 +186,7 @@ def _read_parquet(
         yield _empty_batch(pa.schema([schema.field(c) for c in columns]) if columns else schema)
         return
     try:
-        yield from parquet.iter_batches(batch_size=batch_size, columns=columns)
+        yield from parquet_batches(parquet, batch_size, columns)
     except (pa.ArrowException, OSError):
         raise UnreadableFileError(
             f"{path}: a Parquet row group could not be decoded; the file is damaged"

@@ -1,7 +1,9 @@
 """Cache keys for Prefect tasks: input file checksums, settings and the code version.
 
 A re-run over unchanged files reuses the profile; a changed file, sample size or code version
-profiles again. Policy changes do not affect profiles; deliveries are keyed in `manifest.py`.
+profiles again. Policy changes do not affect profiles. Deliveries are reused through
+`redaction.manifest` (input checksums, plan, format, code version), which also checks that the
+delivered file is still there, byte for byte — something a Prefect cache key cannot see.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import policy
+from flows.environment import ensure_prefect_home
 from flows.exit_codes import ExitCode
 
 DEMO_CONFIG = Path(policy.__file__).with_name("examples") / "demo.yaml"
@@ -56,6 +57,7 @@ def run(config_path: Path, out: Path, dask: str | None = None) -> int:
 
 def _run_pipeline(config_path: Path, out: Path, dask: str | None = None):
     _preflight(config_path)
+    ensure_prefect_home()
     from flows.pipeline import pipeline_flow
     from flows.runners import with_task_runner
 
@@ -173,6 +175,7 @@ def evaluate(kind: str, rows: int, seed: int) -> int:
 
 def serve(config_path: Path, out: Path, cron: str, name: str) -> int:
     _preflight(config_path)
+    ensure_prefect_home()
     from flows.pipeline import pipeline_flow
 
     pipeline_flow.serve(

@@ -23,8 +23,15 @@ def configure_environment(state_dir: Path | None = None) -> None:
         os.environ.setdefault("PREFECT_HOME", str(state_dir / "prefect"))
         os.environ.setdefault("TLDEXTRACT_CACHE", str(state_dir / "tldextract"))
         os.environ.setdefault("DASK_TEMPORARY_DIRECTORY", str(state_dir / "dask"))
-    # Prefect's SQLite database cannot be opened in a folder that does not exist yet (a new
-    # --out folder): create the state folders first.
-    for name in ("PREFECT_HOME", "TLDEXTRACT_CACHE", "DASK_TEMPORARY_DIRECTORY"):
-        if os.environ.get(name):
-            Path(os.environ[name]).expanduser().mkdir(parents=True, exist_ok=True)
+
+
+def ensure_prefect_home() -> None:
+    """Create PREFECT_HOME before a flow starts.
+
+    Prefect creates its home folder but not the folders above it, so its SQLite database cannot
+    be opened under a new --out folder. Only commands that run flows call this: `check` and
+    `scan` write nothing.
+    """
+    home = os.environ.get("PREFECT_HOME")
+    if home:
+        Path(home).expanduser().mkdir(parents=True, exist_ok=True)

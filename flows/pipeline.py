@@ -79,6 +79,7 @@ def _deliver_one(
     decision: DeliveryDecision,
     key: redaction.Key | None,
     out_dir: Path,
+    profile: DatasetProfile,
 ) -> DeliveryResult | None:
     """Build the plan once, deliver each input file as its own task, and combine the results."""
     if decision.status is DeliveryStatus.DENIED:
@@ -90,11 +91,20 @@ def _deliver_one(
     plan = redaction.build_plan(decision, schema, key)
     target = out_dir / "deliveries" / spec.name
     fmt = spec.format or config.output_format
+    expected = _expected_rows(files, profile.rows_read)
+    manifests = out_dir / ".state" / "manifests" / spec.name
     futures = [
-        deliver_file_task.submit(plan, source, target, part, fmt, dataset.format)
-        for part, source in enumerate(files)
+        deliver_file_task.submit(plan, source, target, part, fmt, dataset.format, rows, manifests)
+        for part, (source, rows) in enumerate(zip(files, expected, strict=True))
     ]
     return redaction.combine_results([f.result() for f in futures])
+
+
+def _expected_rows(files: Sequence[Path], rows_read: int) -> list[int]:
+    """Each file's share of the profiled row count, by size: the ETA of its progress lines."""
+    sizes = [f.stat().st_size for f in files]
+    total = sum(sizes) or 1
+    return [round(rows_read * size / total) for size in sizes]
 
 
 @flow(name="scan", log_prints=False)
@@ -124,7 +134,7 @@ def deliver_flow(config_path: str, delivery: str, out_dir: str) -> RunOutcome:
     profiles = _profile_all(config, [spec.dataset])
     kind = str(config.dataset(spec.dataset).kind)
     decision = evaluate_policy_task(pack, spec, profiles[spec.dataset], kind)
-    result = _deliver_one(config, decision, key, Path(out_dir))
+    result = _deliver_one(config, decision, key, Path(out_dir), profiles[spec.dataset])
     results = [result] if result else []
     return _finish(
         config, pack, key, profiles, [decision], results, Path(out_dir), started, "deliver"
@@ -159,7 +169,8 @@ def pipeline_flow(config_path: str, out_dir: str) -> RunOutcome:
     ]
     results = []
     for decision in decisions:
-        result = _deliver_one(config, decision, key, Path(out_dir))
+        profile = profiles[config.delivery(decision.delivery).dataset]
+        result = _deliver_one(config, decision, key, Path(out_dir), profile)
         if result is not None:
             results.append(result)
             logger.info(

@@ -9,15 +9,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from prefect import task
+from prefect import get_run_logger, task
 
 import detectors
 import policy
 import redaction
 from detectors.findings import DatasetProfile
 from flows.caching import profile_cache_key
+from flows.progress import Progress
 from policy.decisions import DeliveryDecision
 from redaction.results import DeliveryResult
+from reports.model import code_version
 
 IO_RETRIES = 2
 IO_RETRY_DELAY_S = 2
@@ -62,11 +64,20 @@ def deliver_file_task(
     part: int,
     fmt: str,
     input_format: str | None,
+    expected_rows: int | None = None,
+    manifest_dir: Path | None = None,
 ) -> DeliveryResult:
-    """Redact, write atomically and verify one input file of a delivery."""
+    """Redact, write atomically and verify one input file of a delivery.
+
+    An output whose inputs, plan and code are unchanged since the last run is reused (its
+    manifest in `manifest_dir` says so); a policy change changes the plan, so it runs again.
+    """
+    label = f"deliver {plan.delivery} part {part}"
+    progress = Progress(label, get_run_logger().info, expected_rows)
     return redaction.deliver(
-        plan, [source], out_dir, fmt=fmt, input_format=input_format, part=part
-    )
+        plan, [source], out_dir, fmt=fmt, input_format=input_format, part=part,
+        progress=progress, manifest_dir=manifest_dir, reuse_tag=code_version(),
+    )  # fmt: skip
 
 
 def _is_transient(state) -> bool:

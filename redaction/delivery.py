@@ -14,7 +14,7 @@ import hashlib
 import logging
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 
 import detectors
 from detectors.settings import DetectionSettings
+from redaction import manifest
 from redaction.errors import OutputFormatError, OutputWriteError, RowBalanceError
 from redaction.pipelining import background, prefetch
 from redaction.plan import RedactionPlan, apply_plan, filter_rows
@@ -59,18 +60,32 @@ def deliver(
     part: int | None = None,
     settings: DetectionSettings | None = None,
     quarantine_dir: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    manifest_dir: Path | None = None,
+    reuse_tag: str = "",
 ) -> DeliveryResult:
     """Redact `inputs` into `out_dir/<delivery>.<fmt>`, verify it, and say what happened.
 
     Malformed input rows are quarantined and counted (raw rows written to `quarantine_dir` when
     given); rows failing a consent filter are counted as filtered. A verification failure gives
-    outcome BLOCKED with no output file.
+    outcome BLOCKED with no output file. `progress(rows_read)` is called after every batch.
+    With `manifest_dir`, a delivered output is recorded there and an unchanged re-run (same
+    inputs, plan, format and `reuse_tag`, output bytes untouched) returns the recorded result
+    without reading the inputs again (see `manifest`).
     """
     if fmt not in FORMATS:
         raise OutputFormatError(f"output format {fmt!r} is not supported; use one of {FORMATS}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / output_name(plan.delivery, fmt, part)
+    fingerprint = None
+    if manifest_dir is not None:
+        fingerprint = manifest.fingerprint(plan, inputs, fmt, input_format, batch_size, reuse_tag)
+        reused = manifest.reusable(Path(manifest_dir), final, fingerprint)
+        if reused is not None:
+            logger.info("delivery %s: %s unchanged since its last run, reused", plan.delivery,
+                        final.name)  # fmt: skip
+            return reused
     temp = out_dir / f".{final.stem}.tmp-{uuid.uuid4().hex[:12]}.{fmt}"
     quarantine = detectors.Quarantine()
     counts = _Counts()
@@ -90,6 +105,8 @@ def deliver(
                 out = apply_plan(plan, kept)
                 counts.rows_out += out.num_rows
                 submit(out)
+                if progress is not None:
+                    progress(counts.rows_read)
         if quarantine_dir is not None and quarantine.count:
             quarantine.write_to(Path(quarantine_dir))
         rows_in = counts.rows_read + quarantine.count
@@ -119,8 +136,11 @@ def deliver(
         quarantine.close()
     logger.info("delivery %s: %d rows in, %d out, %d quarantined, %d filtered", plan.delivery,
                 rows_in, counts.rows_out, quarantine.count, counts.rows_filtered)  # fmt: skip
-    return _result(plan, DeliveryOutcome.DELIVERED, rows_in, counts, quarantine.count,
-                   (final, digest))  # fmt: skip
+    result = _result(plan, DeliveryOutcome.DELIVERED, rows_in, counts, quarantine.count,
+                     (final, digest))  # fmt: skip
+    if fingerprint is not None:
+        manifest.record(Path(manifest_dir), final.name, fingerprint, result)
+    return result
 
 
 def combine_results(results: Sequence[DeliveryResult]) -> DeliveryResult:

@@ -29,6 +29,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 import detectors
+from detectors.reading import parquet_batches
 from detectors.settings import DetectionSettings
 from policy.decisions import Verdict
 from redaction.errors import OutputFormatError
@@ -164,7 +165,7 @@ def output_format(path: Path, fmt: str | None = None) -> str:
 
 def _read_output(path: Path, plan: RedactionPlan, fmt: str | None) -> Iterator[pa.RecordBatch]:
     if output_format(path, fmt) == "parquet":
-        yield from pq.ParquetFile(path).iter_batches(batch_size=_BATCH)
+        yield from parquet_batches(pq.ParquetFile(path), _BATCH)
         return
     types = {f.name: f.type for f in plan.output_schema}
     options = pacsv.ConvertOptions(

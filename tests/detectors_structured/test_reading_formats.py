@@ -152,3 +152,20 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFileError) as err:
         list(read_batches(path, columns=["msisdn"]))
     assert str(err.value) == f"{path}: has no column(s) msisdn; columns: account, phone, note"
+
+
+def test_parquet_is_read_row_group_by_row_group_in_order(tmp_path: Path) -> None:
+    """Several row groups, a column subset, small batches: every row once, in file order."""
+    import pyarrow.parquet as pq
+
+    from detectors.reading import parquet_batches
+
+    path = tmp_path / "parts.parquet"
+    table = pa.table({"n": list(range(1_000)), "s": [f"v{i}" for i in range(1_000)]})
+    pq.write_table(table, path, row_group_size=300)
+    parquet = pq.ParquetFile(path)
+    assert parquet.metadata.num_row_groups == 4
+    batches = list(parquet_batches(parquet, batch_size=128, columns=["n"]))
+    assert max(b.num_rows for b in batches) <= 128
+    assert pa.Table.from_batches(batches).column("n").to_pylist() == list(range(1_000))
+    assert batches[0].schema.names == ["n"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flows.environment import configure_environment
+from flows.environment import configure_environment, ensure_prefect_home
 
 
 def test_state_folders_exist_before_prefect_opens_its_database(tmp_path: Path, monkeypatch):
@@ -16,7 +16,9 @@ def test_state_folders_exist_before_prefect_opens_its_database(tmp_path: Path, m
     state = tmp_path / "new-out" / ".state"
     configure_environment(state)
     assert env["PREFECT_HOME"] == str(state / "prefect")
-    assert (state / "prefect").is_dir() and (state / "tldextract").is_dir()
+    assert not (tmp_path / "new-out").exists()  # `check` and `scan` write nothing
+    ensure_prefect_home()
+    assert (state / "prefect").is_dir()
     assert env["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
 
 
@@ -25,5 +27,6 @@ def test_values_the_user_set_are_kept(tmp_path: Path, monkeypatch):
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "mine")}
     monkeypatch.setattr(os, "environ", env)
     configure_environment(tmp_path / "out" / ".state")
+    ensure_prefect_home()
     assert env["PREFECT_HOME"] == str(tmp_path / "mine")
-    assert (tmp_path / "mine").is_dir()
+    assert (tmp_path / "mine").is_dir() and not (tmp_path / "out").exists()

@@ -160,6 +160,25 @@ def test_rerun_gives_byte_identical_deliveries(pipeline_run, demo_workspace: Pat
         assert (out / rel).read_bytes() == (tmp_path / rel).read_bytes(), rel
 
 
+def test_rerun_into_the_same_folder_reuses_unchanged_deliveries(
+    prefect_harness, demo_workspace: Path, tmp_path, demo_key
+):
+    """A second run over unchanged files leaves every delivered file as it was (not rewritten),
+    and the report still records each delivery with its checksum."""
+    from flows.pipeline import pipeline_flow
+
+    config = str(demo_workspace / "demo.yaml")
+    pipeline_flow(config, str(tmp_path))
+    parts = sorted((tmp_path / "deliveries").rglob("*-part*.*"))
+    assert parts
+    written = {p: p.stat().st_mtime_ns for p in parts}
+    pipeline_flow(config, str(tmp_path))
+    assert {p: p.stat().st_mtime_ns for p in parts} == written
+    report = json.loads((tmp_path / "reports" / "report.json").read_text())
+    delivered = [d for d in report["deliveries"] if d["status"] == "delivered"]
+    assert delivered and all(d["output_sha256"] for d in delivered)
+
+
 def test_scan_flow_delivers_nothing(prefect_harness, demo_workspace: Path, tmp_path):
     """Scanning writes a report with profiles and decisions but no deliveries."""
     from flows.pipeline import scan_flow

@@ -55,6 +55,14 @@ def test_rerun_is_byte_identical(cdr_csv: Path, tmp_path: Path, key):
     assert a.output_sha256 == b.output_sha256
 
 
+def test_progress_is_told_rows_read_after_every_batch(cdr_csv: Path, tmp_path: Path, key):
+    """One call per batch, rising to every row read (filtered rows count as read)."""
+    seen: list[int] = []
+    result = deliver(_plan(key), [cdr_csv], tmp_path / "out", batch_size=1, progress=seen.append)
+    assert seen == sorted(seen) and len(seen) >= 2
+    assert seen[-1] == result.rows_in - result.rows_quarantined
+
+
 def test_failure_mid_write_leaves_nothing(cdr_csv: Path, tmp_path: Path, key, monkeypatch):
     """An error after the first batch: no final file, no temporary file."""
     real = redaction.delivery.apply_plan
