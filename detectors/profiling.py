@@ -48,14 +48,20 @@ def profile_dataset(
     fmt: str | None = None,
     header: bool = True,
     column_names: Sequence[str] | None = None,
+    read_rows: int | None = None,
 ) -> DatasetProfile:
-    """Read `paths` once, sample rows across them and profile every column of the sample."""
+    """Read `paths` once, sample rows across them and profile every column of the sample.
+
+    `read_rows` stops reading after that many rows (`teleprivacy check` reads a sample of a
+    dataset, not all of it); the sample then spreads over those rows only.
+    """
     settings = settings or DetectionSettings()
     quarantine = quarantine if quarantine is not None else Quarantine()
     limit = sample_rows or settings.sample_rows
     sample, rows_read = sample_table(
-        paths, limit, fmt=fmt, quarantine=quarantine, header=header, column_names=column_names
-    )
+        paths, limit, fmt=fmt, quarantine=quarantine, header=header, column_names=column_names,
+        read_rows=read_rows,
+    )  # fmt: skip
     fields: list[FieldProfile] = []
     notes: list[str] = []
     for column in sample.column_names:
@@ -81,13 +87,17 @@ def sample_table(
     quarantine: Quarantine | None = None,
     header: bool = True,
     column_names: Sequence[str] | None = None,
+    read_rows: int | None = None,
 ) -> tuple[pa.Table, int]:
-    """Up to `limit` rows spread evenly over all `paths` (see module docstring), and rows read."""
+    """Up to `limit` rows spread evenly over all `paths` (see module docstring), and rows read
+    (at most about `read_rows` when given: reading stops after the batch that reaches it)."""
     stride, seen = 1, 0
     kept: list[pa.Table] = []
     kept_rows = 0
     schema: pa.Schema | None = None
     for path in paths:
+        if read_rows is not None and seen >= read_rows:
+            break
         for batch in read_batches(
             Path(path), fmt=fmt, quarantine=quarantine, header=header, column_names=column_names
         ):
@@ -109,6 +119,8 @@ def sample_table(
                     )
                     kept_rows = merged.num_rows
                 kept = [merged]
+            if read_rows is not None and seen >= read_rows:
+                break
     if not kept:
         return (schema or pa.schema([])).empty_table(), seen
     table = _concat(kept).drop_columns([_ROW])

@@ -182,3 +182,12 @@ def test_generated_billing_columns_all_correct(tmp_path: Path) -> None:
             assert planted & set(field.entity_types)
         else:
             assert sorted(field.entity_types) == sorted(labels["columns"][field.column]), field
+
+
+def test_read_rows_stops_reading_early(tmp_path: Path) -> None:
+    """`check` profiles a head sample: reading stops after the batch reaching `read_rows`."""
+    path = tmp_path / "big.csv"
+    path.write_text("n\n" + "".join(f"{i}\n" for i in range(200_000)))
+    table, rows = sample_table([path], 100, read_rows=1_000)
+    assert 1_000 <= rows < 200_000
+    assert len(table) == 100 and max(int(v) for v in table.column("n").to_pylist()) < rows
