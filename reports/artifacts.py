@@ -49,7 +49,9 @@ def markdown_summary(report: RunReport, report_path: Path | str | None = None) -
             where = " · ".join(x for x in (f.delivery or f.dataset, f.field) if x)
             lines.append(f"- **{f.severity.value}** {f.kind.value} ({where}): {f.message}")
     if report_path is not None:
-        lines += ["", f"Full report: `{report_path}`"]
+        path = Path(report_path)
+        target = path.as_uri() if path.is_absolute() else path.as_posix()
+        lines += ["", f"Full report: [{path.name}]({target}) (`{report_path}`)"]
     return "\n".join(lines) + "\n"
 
 

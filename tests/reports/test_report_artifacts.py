@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import reports_fakerun as fake
 
@@ -19,7 +20,9 @@ def test_markdown_has_status_counts_findings_and_path(report: RunReport) -> None
     assert "2 delivered (1 need review), 1 blocked, 1 denied" in md
     assert "### Top findings (5 of 5)" in md
     assert "  - to unblock: Obtain consent" in md
-    assert md.endswith("Full report: `out/run/report.html`\n")
+    assert md.endswith("Full report: [report.html](out/run/report.html) (`out/run/report.html`)\n")
+    absolute = markdown_summary(report, Path("/srv/out/report.html"))
+    assert "[report.html](file:///srv/out/report.html)" in absolute
     assert "Full report" not in markdown_summary(report)
 
 
