@@ -57,12 +57,12 @@ def run(config_path: Path, out: Path, dask: str | None = None) -> int:
 
 
 def _run_pipeline(config_path: Path, out: Path, dask: str | None = None):
-    _preflight(config_path)
+    config = _preflight(config_path)
     ensure_prefect_home()
     from flows.pipeline import pipeline_flow
     from flows.runners import with_task_runner
 
-    flow = with_task_runner(pipeline_flow, dask)
+    flow = with_task_runner(pipeline_flow, dask or config.dask)
     return flow(str(config_path.resolve()), str(out.resolve()))
 
 
@@ -178,11 +178,12 @@ def evaluate(kind: str, rows: int, seed: int) -> int:
 
 
 def serve(config_path: Path, out: Path, cron: str, name: str) -> int:
-    _preflight(config_path)
+    config = _preflight(config_path)
     ensure_prefect_home()
     from flows.pipeline import pipeline_flow
+    from flows.runners import with_task_runner
 
-    pipeline_flow.serve(
+    with_task_runner(pipeline_flow, config.dask).serve(
         name=name,
         cron=cron,
         parameters={"config_path": str(config_path.resolve()), "out_dir": str(out.resolve())},

@@ -8,6 +8,7 @@ Relative paths resolve against the config file's folder. `load_config` collects 
 from __future__ import annotations
 
 import glob
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,6 +35,7 @@ DEFAULT_KEY_ENV = "TELEPRIVACY_KEY"
 KEY_IN_CONFIG = "keys never go in config files; set TELEPRIVACY_KEY or name a Prefect Secret block"
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+DASK_ADDRESS = re.compile(r"^(local|(tcp|tls|ws|wss|inproc|ucx)://\S+)$")
 
 
 class DatasetKind(StrEnum):
@@ -141,6 +143,7 @@ class PipelineConfig(_Strict):
     history: Path | None = None
     sample_rows: int = Field(default=10_000, gt=0)
     output_format: OutputFormat = OutputFormat.PARQUET
+    dask: str | None = None  # run per-file tasks on Dask; the CLI's --dask overrides
 
     _path: Path = PrivateAttr(default=Path())
     _sha256: str = PrivateAttr(default="")
@@ -151,6 +154,16 @@ class PipelineConfig(_Strict):
     def _resolve_policy(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, str) and _is_path(value):
             return str(_resolve(value, info))
+        return value
+
+    @field_validator("dask")
+    @classmethod
+    def _check_dask(cls, value: str | None) -> str | None:
+        if value is not None and not DASK_ADDRESS.match(value):
+            raise PydanticCustomError(
+                "dask_address",
+                "expected 'local' or a Dask scheduler address such as tcp://scheduler:8786",
+            )
         return value
 
     @field_validator("history", mode="before")

@@ -117,7 +117,10 @@ PURPOSES = ("identify_customer, personalize_content, site_updates, improve_conte
         # an unknown top-level key
         (GOOD + "colour: red\n",
          ["colour: unknown key; known keys: policy, datasets, deliveries, key, history, "
-          "sample_rows, output_format"]),
+          "sample_rows, output_format, dask"]),
+        # a Dask scheduler written as a bare host
+        (GOOD + "dask: scheduler:8786\n",
+         ["dask: expected 'local' or a Dask scheduler address such as tcp://scheduler:8786"]),
         # an unknown key inside a delivery
         (GOOD.replace("    format: csv\n", "    format: csv\n    colour: red\n"),
          ["deliveries[0].colour: unknown key; known keys: name, dataset, recipient, "
