@@ -21,6 +21,7 @@ def profile_cache_key(context: Any, parameters: dict[str, Any]) -> str:
     digest = hashlib.sha256()
     digest.update(f"profile|{code_version()}|{parameters['kind']}|{parameters['name']}".encode())
     digest.update(f"|{parameters['sample_rows']}|{parameters.get('fmt')}".encode())
+    digest.update(f"|{parameters.get('settings')!r}".encode())  # allow list, region, patterns
     for path in parameters["files"]:
         digest.update(f"|{Path(path).name}:{file_sha256(Path(path))}".encode())
     return digest.hexdigest()

@@ -15,6 +15,7 @@ import policy
 import redaction
 import reports
 from detectors.findings import DatasetProfile
+from detectors.settings import DetectionSettings
 from flows.artifacts import publish_run_artifacts
 from flows.exit_codes import ExitCode
 from flows.tasks import deliver_file_task, evaluate_policy_task, profile_dataset_task
@@ -44,9 +45,10 @@ def _profile_all(
     config: policy.PipelineConfig, names: Sequence[str] | None = None
 ) -> dict[str, DatasetProfile]:
     """Profile each dataset once, concurrently when the task runner allows."""
+    settings = detection_settings(config)
     futures = {
         ds.name: profile_dataset_task.submit(
-            ds.name, str(ds.kind), ds.files(), config.sample_rows, ds.format
+            ds.name, str(ds.kind), ds.files(), config.sample_rows, ds.format, settings
         )
         for ds in config.datasets
         if names is None or ds.name in names
@@ -88,16 +90,28 @@ def _deliver_one(
     dataset = config.dataset(spec.dataset)
     files = dataset.files()
     schema = detectors.read_schema(files[0], fmt=dataset.format)
-    plan = redaction.build_plan(decision, schema, key)
+    settings = detection_settings(config)
+    plan = redaction.build_plan(decision, schema, key, settings)
     target = out_dir / "deliveries" / spec.name
     fmt = spec.format or config.output_format
     expected = _expected_rows(files, profile.rows_read)
     manifests = out_dir / ".state" / "manifests" / spec.name
     futures = [
-        deliver_file_task.submit(plan, source, target, part, fmt, dataset.format, rows, manifests)
+        deliver_file_task.submit(
+            plan, source, target, part, fmt, dataset.format, rows, manifests, settings
+        )
         for part, (source, rows) in enumerate(zip(files, expected, strict=True))
     ]
     return redaction.combine_results([f.result() for f in futures])
+
+
+def detection_settings(config: policy.PipelineConfig) -> DetectionSettings:
+    """The configuration's `detection:` section as detector settings."""
+    tuned = config.detection
+    extra = {"account_patterns": tuple(tuned.account_patterns)} if tuned.account_patterns else {}
+    return DetectionSettings(
+        allow_list=tuple(tuned.allow_list), default_region=tuned.default_region, **extra
+    )
 
 
 def _expected_rows(files: Sequence[Path], rows_read: int) -> list[int]:

@@ -15,6 +15,7 @@ import detectors
 import policy
 import redaction
 from detectors.findings import DatasetProfile
+from detectors.settings import DetectionSettings
 from flows.caching import profile_cache_key
 from flows.progress import Progress
 from policy.decisions import DeliveryDecision
@@ -35,10 +36,17 @@ IO_RETRY_DELAY_S = 2
     persist_result=True,  # profiles hold masked examples only, no raw values
 )
 def profile_dataset_task(
-    name: str, kind: str, files: Sequence[Path], sample_rows: int, fmt: str | None
+    name: str,
+    kind: str,
+    files: Sequence[Path],
+    sample_rows: int,
+    fmt: str | None,
+    settings: DetectionSettings | None = None,
 ) -> DatasetProfile:
     """Profile a dataset's columns from a sample."""
-    return detectors.profile_dataset(name, kind, list(files), sample_rows=sample_rows, fmt=fmt)
+    return detectors.profile_dataset(
+        name, kind, list(files), sample_rows=sample_rows, fmt=fmt, settings=settings
+    )
 
 
 @task(name="evaluate-policy", task_run_name="evaluate {delivery.name}")
@@ -66,6 +74,7 @@ def deliver_file_task(
     input_format: str | None,
     expected_rows: int | None = None,
     manifest_dir: Path | None = None,
+    settings: DetectionSettings | None = None,
 ) -> DeliveryResult:
     """Redact, write atomically and verify one input file of a delivery.
 
@@ -77,6 +86,7 @@ def deliver_file_task(
     return redaction.deliver(
         plan, [source], out_dir, fmt=fmt, input_format=input_format, part=part,
         progress=progress, manifest_dir=manifest_dir, reuse_tag=code_version(),
+        settings=settings,
     )  # fmt: skip
 
 

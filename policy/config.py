@@ -133,6 +133,14 @@ class DeliverySpec(_Strict):
     format: OutputFormat | None = None  # default: the config's output_format
 
 
+class DetectionConfig(_Strict):
+    """Detection settings a configuration may tune (see `detectors.DetectionSettings`)."""
+
+    allow_list: list[Text] = Field(default_factory=list)  # the company's own names and numbers
+    default_region: str = Field(default="US", pattern=r"^[A-Z]{2}$")  # ISO 3166 alpha-2
+    account_patterns: list[Text] | None = None  # regexes for customer/account numbers
+
+
 class PipelineConfig(_Strict):
     """A validated `pipeline.yaml`. Build it with `policy.load_config`."""
 
@@ -144,6 +152,7 @@ class PipelineConfig(_Strict):
     sample_rows: int = Field(default=10_000, gt=0)
     output_format: OutputFormat = OutputFormat.PARQUET
     dask: str | None = None  # run per-file tasks on Dask; the CLI's --dask overrides
+    detection: DetectionConfig = DetectionConfig()
 
     _path: Path = PrivateAttr(default=Path())
     _sha256: str = PrivateAttr(default="")

@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from detectors.settings import DetectionSettings
 from policy.decisions import DeliveryDecision, DeliveryStatus, FieldDecision, RowFilter, Verdict
 from redaction.errors import (
     DeliveryDeniedError,
@@ -102,7 +103,12 @@ class RedactionPlan:
         raise KeyError(f"plan {self.delivery!r} has no column {name!r}")
 
 
-def build_plan(decision: DeliveryDecision, schema: pa.Schema, key: Key | None) -> RedactionPlan:
+def build_plan(
+    decision: DeliveryDecision,
+    schema: pa.Schema,
+    key: Key | None,
+    settings: DetectionSettings | None = None,
+) -> RedactionPlan:
     """Check every decision against `schema` and build its operator; raise before any data.
 
     Raises `DeliveryDeniedError` for a denied delivery (nothing may be delivered, so no plan
@@ -122,7 +128,8 @@ def build_plan(decision: DeliveryDecision, schema: pa.Schema, key: Key | None) -
     columns: list[PlannedColumn] = []
     for schema_field in schema:
         try:
-            columns.append(_plan_column(decided[schema_field.name], schema_field.type, key))
+            planned = _plan_column(decided[schema_field.name], schema_field.type, key, settings)
+            columns.append(planned)
         except PlanError as exc:
             problems.append(exc)
     if problems:
@@ -231,7 +238,10 @@ def _operator_name(decision: FieldDecision) -> str:
 
 
 def _plan_column(
-    decision: FieldDecision, input_type: pa.DataType, key: Key | None
+    decision: FieldDecision,
+    input_type: pa.DataType,
+    key: Key | None,
+    settings: DetectionSettings | None,
 ) -> PlannedColumn:
     name = _operator_name(decision)
     params = dict(decision.params)  # a plain dict: plans are pickled to task workers
@@ -241,7 +251,7 @@ def _plan_column(
     op: ColumnOp
     if decision.free_text and name not in ("keep", "drop"):
         pseudonymizer = pseudonymizer_for(ctx) if name in KEYED_TEXT_OPERATORS else None
-        op = FreeText(decision.field, pseudonymizer)
+        op = FreeText(decision.field, pseudonymizer, settings)
     else:
         op = spec.build(params, ctx)
     return PlannedColumn(

@@ -16,6 +16,12 @@ class Company:
     support_numbers: tuple[str, ...]
     website: str
 
+    @property
+    def allow_list(self) -> tuple[str, ...]:
+        """Everything a detector should not report as customer data."""
+        return (self.name, self.short_name, *self.domains, *self.support_emails,
+                *self.support_numbers, self.website)  # fmt: skip
+
 
 COMPANY = Company(
     name="Northwind Voice",

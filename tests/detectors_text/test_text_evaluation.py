@@ -60,9 +60,7 @@ def generated_tickets(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, D
         pytest.skip("synthetic.generate not importable: run `python -m pytest` from the repo root")
     out = tmp_path_factory.mktemp("tickets")
     synthetic.generate("tickets", 500, out, seed=7)
-    c = synthetic.COMPANY
-    allow = (c.name, c.short_name, *c.domains, *c.support_emails, *c.support_numbers, c.website)
-    return out, DetectionSettings(allow_list=allow)
+    return out, DetectionSettings(allow_list=synthetic.COMPANY.allow_list)
 
 
 @pytest.mark.slow

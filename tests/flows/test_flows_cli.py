@@ -70,3 +70,14 @@ def test_generate_then_scan(tmp_path: Path, capsys):
     out = capsys.readouterr().out
     assert "PHONE_NUMBER" in out
     assert "src" in out
+
+
+def test_demo_configuration_allow_lists_the_generators_company():
+    """The demo's allow list is exactly the synthetic provider's public identity."""
+    import policy
+    import synthetic
+    from flows.commands import DEMO_CONFIG
+
+    assert tuple(policy.load_config(DEMO_CONFIG).detection.allow_list) == (
+        synthetic.COMPANY.allow_list
+    )

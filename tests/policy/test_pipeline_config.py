@@ -117,7 +117,7 @@ PURPOSES = ("identify_customer, personalize_content, site_updates, improve_conte
         # an unknown top-level key
         (GOOD + "colour: red\n",
          ["colour: unknown key; known keys: policy, datasets, deliveries, key, history, "
-          "sample_rows, output_format, dask"]),
+          "sample_rows, output_format, dask, detection"]),
         # a Dask scheduler written as a bare host
         (GOOD + "dask: scheduler:8786\n",
          ["dask: expected 'local' or a Dask scheduler address such as tcp://scheduler:8786"]),

@@ -62,3 +62,16 @@ def test_redact_verdict_replaces_every_span_with_placeholders():
     """Without a pseudonymizer every span becomes <ENTITY>."""
     out = FreeText("body", None)(pa.array([BODY])).to_pylist()[0]
     assert "<PHONE_NUMBER>" in out and "<EMAIL_ADDRESS>" in out and "555-0123" not in out
+
+
+@pytest.mark.slow
+def test_allow_listed_company_numbers_stay_readable():
+    """The provider's own support line is not customer data: it stays; the customer's goes."""
+    from detectors.settings import DetectionSettings
+
+    settings = DetectionSettings(allow_list=("+1 416 555 0100", "Northwind Voice"))
+    op = FreeText("body", Pseudonymizer(KEY.derive("pseudonymize")), settings)
+    text = "I called Northwind Voice support at +1 416 555 0100; call me back at (514) 555-0123."
+    out = op(pa.array([text])).to_pylist()[0]
+    assert "+1 416 555 0100" in out and "Northwind Voice" in out
+    assert "555-0123" not in out and "PHONE_" in out
