@@ -81,3 +81,28 @@ def test_demo_configuration_allow_lists_the_generators_company():
     assert tuple(policy.load_config(DEMO_CONFIG).detection.allow_list) == (
         synthetic.COMPANY.allow_list
     )
+
+
+def test_check_exits_0_when_every_delivery_may_proceed(demo_workspace: Path, tmp_path, capsys):
+    """One allowed delivery: the decision table, exit 0, nothing written beside the config."""
+    config = tmp_path / "ok.yaml"
+    config.write_text(
+        "policy: voipms\n"
+        f"datasets:\n  - {{name: cdr, kind: cdr, path: {demo_workspace}/data/cdr/cdr.csv}}\n"
+        "deliveries:\n  - {name: cdr-quality, dataset: cdr, recipient: acme-analytics,\n"
+        "     recipient_class: analytics_vendor, purpose: service_quality}\n"
+    )
+    assert main(["check", str(config)]) == ExitCode.OK
+    assert "cdr-quality" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.yaml"]
+
+
+def test_check_with_a_broken_pack_names_the_file(tmp_path: Path, capsys):
+    """A pack that is not a pack: exit 2, the pack file named, no traceback."""
+    pack = tmp_path / "mypack.yaml"
+    pack.write_text("name: broken\n")
+    config = tmp_path / "c.yaml"
+    config.write_text(f"policy: {pack}\ndatasets:\n  - {{name: cdr, kind: cdr, path: a.csv}}\n")
+    assert main(["check", str(config)]) == ExitCode.BAD_INPUT
+    err = capsys.readouterr().err
+    assert "mypack.yaml" in err and "Traceback" not in err

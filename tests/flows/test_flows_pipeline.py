@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -207,3 +208,47 @@ def test_demo_exits_0_with_its_intended_denials(prefect_harness, tmp_path, demo_
     assert "billing-marketing" in out and "denied by policy, as the demo intends" in out
     assert (tmp_path / "demo" / "reports" / "report.html").is_file()
     assert list((tmp_path / "demo" / "deliveries" / "cdr-quality").glob("*.parquet"))
+
+
+DRIFT_CONFIG = """\
+policy: voipms
+datasets:
+  - {name: cdr, kind: cdr, path: cdr/cdr.csv}
+deliveries:
+  - {name: cdr-quality, dataset: cdr, recipient: acme-analytics,
+     recipient_class: analytics_vendor, purpose: service_quality}
+"""
+
+
+def test_second_run_reports_drift_and_history_lists_both_runs(
+    prefect_harness, tmp_path, demo_key, capsys
+):
+    """A column that starts holding e-mail addresses is drift for the reviewer; the run history
+    (`teleprivacy report history`) shows both runs of the configuration."""
+    import synthetic
+    from flows.cli import main
+    from flows.pipeline import pipeline_flow
+
+    synthetic.generate("cdr", 200, tmp_path / "cdr", seed=5)
+    (tmp_path / "pipeline.yaml").write_text(DRIFT_CONFIG)
+    config, out = str(tmp_path / "pipeline.yaml"), str(tmp_path / "out")
+    first = json.loads(pipeline_flow(config, out).report_json.read_text())
+    assert "new_pii_field" not in {f["kind"] for f in first["findings"]}
+    path = tmp_path / "cdr" / "cdr.csv"
+    with path.open(newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    column = header.index("userfield")
+    for i, row in enumerate(rows):
+        row[column] = f"user{i}@example.com"
+    with path.open("w", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL).writerows([header, *rows])
+    second = json.loads(pipeline_flow(config, out).report_json.read_text())
+    drift = [f for f in second["findings"] if f["kind"] == "new_pii_field"]
+    assert drift and drift[0]["field"] == "userfield"
+    capsys.readouterr()
+    assert main(["report", "history", "--history", f"{out}/reports/history.sqlite"]) == 0
+    listed = capsys.readouterr().out
+    runs = [line for line in listed.splitlines() if "pipeline.yaml" in line]
+    assert len(runs) == 2
+    assert first["run"]["run_id"] in listed and second["run"]["run_id"] in listed
+    assert "example.com" not in listed
