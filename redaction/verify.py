@@ -35,7 +35,7 @@ from policy.decisions import Verdict
 from redaction.errors import OutputFormatError
 from redaction.operators.distinct import as_array, as_text
 from redaction.operators.freetext import left_in_clear
-from redaction.plan import PlannedColumn, RedactionPlan
+from redaction.plan import PlannedColumn, RedactionPlan, column_pool
 from redaction.results import ResidualFinding
 
 CLASSIFIED_OPERATORS = frozenset({"pseudonymize", "redact", "mask"})
@@ -74,7 +74,9 @@ def verify_output(
     path = Path(path)
     tally = _Tally()
     by_name = {c.field: c for c in plan.columns}
+    pool = column_pool()
     for batch in _read_output(path, plan, fmt):
+        checked = []
         for name in batch.schema.names:
             planned = by_name.get(name)
             if planned is None or planned.dropped:
@@ -84,11 +86,19 @@ def verify_output(
             if planned.operator in UNCHECKED_OPERATORS or planned.verdict is Verdict.ALLOW:
                 continue
             values = as_array(batch.column(name))
-            if planned.free_text:
+            # Shape checks are Arrow compute: columns are checked side by side.
+            shape = None if planned.free_text else pool.submit(_violations, planned, values)
+            checked.append((planned, values, shape))
+        for planned, values, shape in checked:
+            if shape is None:
                 _check_text(planned, values, settings, tally)
             else:
-                _check_structured(planned, values, settings, tally)
+                _check_structured(planned, values, settings, tally, shape.result())
     return tally.findings()
+
+
+def _violations(planned: PlannedColumn, values: pa.Array) -> np.ndarray:
+    return _numpy(planned.op.violations(values))
 
 
 def _check_structured(
@@ -96,8 +106,8 @@ def _check_structured(
     values: pa.Array,
     settings: DetectionSettings | None,
     tally: _Tally,
+    bad: np.ndarray,
 ) -> None:
-    bad = _numpy(planned.op.violations(values))
     if not bad.any():
         return
     values = values.filter(pa.array(bad))

@@ -70,13 +70,16 @@ class ArrowMemo:
     are computed, so a subscriber seen in batch 1 costs no Python work in batch 900. Holds at most
     `limit` values. A column whose first batch is nearly all distinct (call ids, channels) keeps
     nothing: every batch would be new. Raw values stay in this process: never pickled.
+
+    Safe to share between threads (one plan delivers several files at once): each call reads one
+    snapshot of (keys, results) and a new snapshot replaces it in one assignment, so keys and
+    results always match; a concurrent addition may be lost, which only costs a recomputation.
     """
 
     def __init__(self, limit: int, out_type: pa.DataType = STRING) -> None:
         self.limit = limit
         self.out_type = out_type
-        self._keys: pa.Array | None = None
-        self._results: pa.Array | None = None
+        self._memory: tuple[pa.Array, pa.Array] | None = None
         self._unique: bool | None = None
 
     def __getstate__(self) -> dict[str, object]:
@@ -86,7 +89,8 @@ class ArrowMemo:
         self.__init__(state["limit"], state["out_type"])  # type: ignore[misc, arg-type]
 
     def __len__(self) -> int:
-        return 0 if self._keys is None else len(self._keys)
+        memory = self._memory
+        return 0 if memory is None else len(memory[0])
 
     def map(
         self, values: pa.Array | pa.ChunkedArray, compute: Callable[[pa.Array], pa.Array]
@@ -95,27 +99,35 @@ class ArrowMemo:
         text = as_text(as_array(values))
         if self._unique is None and len(text) >= 1000:
             self._unique = pc.count_distinct(text).as_py() > 0.9 * len(text)
+        memory = None if self._unique else self._memory
         where = known = None
-        if self._keys is not None and not self._unique:
-            where = pc.index_in(text, value_set=self._keys)
+        if memory is not None:
+            keys, results = memory
+            where = pc.index_in(text, value_set=keys)
             known = pc.is_valid(where)
             if pc.all(pc.or_(known, pc.is_null(text))).as_py():
-                return self._results.take(where)
+                return results.take(where)
             text = pc.if_else(known, pa.scalar(None, text.type), text)
         encoded = pc.dictionary_encode(text)
         fresh = pc.cast(compute(encoded.dictionary), self.out_type)
         if not self._unique:
             self._remember(encoded.dictionary, fresh)
         mapped = fresh.take(encoded.indices)
-        return mapped if known is None else pc.if_else(known, self._results.take(where), mapped)
+        if memory is None:
+            return mapped
+        return pc.if_else(known, memory[1].take(where), mapped)
 
     def _remember(self, keys: pa.Array, results: pa.Array) -> None:
-        room = self.limit - len(self)
+        memory = self._memory
+        held = 0 if memory is None else len(memory[0])
+        room = self.limit - held
         if room <= 0 or not len(keys):
             return
         keys, results = keys.slice(0, room), results.slice(0, room)
-        if self._keys is None:
-            self._keys, self._results = keys, results
+        if memory is None:
+            self._memory = (keys, results)
         else:
-            self._keys = pa.concat_arrays([self._keys, keys])
-            self._results = pa.concat_arrays([self._results, results])
+            self._memory = (
+                pa.concat_arrays([memory[0], keys]),
+                pa.concat_arrays([memory[1], results]),
+            )

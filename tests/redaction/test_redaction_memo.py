@@ -56,3 +56,21 @@ def test_pickled_memo_carries_no_values():
     memo.map(pa.array(["5145550123"]), Counting())
     copy = pickle.loads(pickle.dumps(memo))
     assert len(copy) == 0 and b"5145550123" not in pickle.dumps(memo)
+
+
+def test_threads_sharing_one_memo_always_get_their_own_values_results():
+    """Several files of one delivery run at once on one plan: no token for another value."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    memo = ArrowMemo(limit=5_000)
+
+    def compute(values: pa.Array) -> pa.Array:
+        return pa.array([f"T({v})" for v in values.to_pylist()])
+
+    def batch(seed: int) -> bool:
+        values = [f"v{(seed * 7919 + i * 31) % 3_000}" for i in range(1_200)]
+        return memo.map(pa.array(values), compute).to_pylist() == [f"T({v})" for v in values]
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(batch, range(64)))
+    assert len(memo) <= 5_000
