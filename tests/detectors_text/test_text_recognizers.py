@@ -124,6 +124,16 @@ NEGATIVES = [
     ("rejected with 403 Forbidden", "PERSON"),  # word after a number
     ("You won a Bonus Caller Prize", "PERSON"),  # capitalised "Caller" mid-sentence
     ("I will give it a miss. Am busy", "PERSON"),  # "miss" is not a title
+    ("firmware 2.4.1 is current", "IP_ADDRESS"),  # a version number
+    ("gateway 999.10.1.1 unreachable", "IP_ADDRESS"),  # an octet above 255
+    ("login jane@localhost failed", "EMAIL_ADDRESS"),  # no public domain
+    ("follow @northwind for updates", "EMAIL_ADDRESS"),  # a social handle
+    ("IBAN DE89 3704 0044 0532 0130 01", "IBAN_CODE"),  # IBAN-shaped, checksum fails
+    ("rated it ***** five stars", CREDIT_CARD_MASKED),  # stars with no digits kept
+    ("the Premium plan costs more", "LOCATION"),  # a capitalised plan name
+    ("my voicemail PIN is 4821", "DATE_TIME"),  # a PIN is not a year (Presidio says it is)
+    ("version 2.4 of the app", "DATE_TIME"),  # a version number
+    ("ext 1234 rings twice", "DATE_TIME"),  # an extension
 ]
 
 
