@@ -51,9 +51,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     """Profile files and print what personal data each column holds."""
     from flows import commands
 
-    return commands.scan(
-        [Path(p) for p in args.paths], kind=args.kind, out=Path(args.out), fmt=args.format
-    )
+    return commands.scan([Path(p) for p in args.paths], kind=args.kind, fmt=args.format)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -95,7 +93,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     """List earlier runs recorded in the run history."""
     from flows import commands
 
-    return commands.history(Path(args.history), args.limit)
+    path = Path(args.history) if args.history else Path(args.out) / "reports" / "history.sqlite"
+    return commands.history(path, args.limit)
 
 
 def cmd_reidentify(args: argparse.Namespace) -> int:
@@ -144,7 +143,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="CSV, Parquet or JSONL files")
     p.add_argument("--kind", default="billing", choices=["billing", "cdr", "tickets"])
     p.add_argument("--format", default=None, choices=["csv", "parquet", "jsonl"])
-    p.add_argument("--out", default="out/scan", help="where the scan report goes")
     p.set_defaults(handler=cmd_scan)
 
     p = sub.add_parser(
@@ -187,7 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="run history", description="Inspect recorded runs.")
     report_sub = p.add_subparsers(dest="report_command", required=True, metavar="SUBCOMMAND")
     h = report_sub.add_parser("history", help="list earlier runs", description=cmd_history.__doc__)
-    h.add_argument("--history", default="out/reports/history.sqlite")
+    h.add_argument("--out", default="out", help="the run's --out folder (default: out)")
+    h.add_argument("--history", help="a history file (default: OUT/reports/history.sqlite)")
     h.add_argument("--limit", type=int, default=20)
     h.set_defaults(handler=cmd_history)
 

@@ -101,7 +101,7 @@ def _demo_key(out: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def scan(paths: list[Path], kind: str, out: Path, fmt: str | None = None) -> int:
+def scan(paths: list[Path], kind: str, fmt: str | None = None) -> int:
     import detectors
 
     profile = detectors.profile_dataset("scan", kind, paths, fmt=fmt)
