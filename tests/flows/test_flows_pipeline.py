@@ -252,3 +252,37 @@ def test_second_run_reports_drift_and_history_lists_both_runs(
     assert len(runs) == 2
     assert first["run"]["run_id"] in listed and second["run"]["run_id"] in listed
     assert "example.com" not in listed
+
+
+def test_run_artifacts_in_the_api_hold_no_planted_value(pipeline_run, demo_workspace: Path):
+    """The run page's summary and decision table, read back from the Prefect API, carry no value
+    the generator planted (only masked samples, counts, names and entity types)."""
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    def latest(key: str) -> str:
+        # Straight to the REST API: prefect 3.8.8's client sends explicit nulls for the optional
+        # filters, which this server rejects (422), so `Artifact.get` cannot be used here.
+        response = httpx.post(
+            f"{PREFECT_API_URL.value()}/artifacts/filter",
+            json={"artifacts": {"key": {"any_": [key]}}, "sort": "CREATED_DESC", "limit": 1},
+            timeout=30,
+        )
+        response.raise_for_status()
+        found = response.json()
+        assert found, f"no {key} artifact"
+        return json.dumps(found[0]["data"])
+
+    summary, table = latest("teleprivacy-summary"), latest("teleprivacy-decisions")
+    assert "cdr-quality" in summary and "billing-marketing" in summary
+    assert "src" in table and "pseudonymize" in table
+    planted = set()
+    for kind, name in (("cdr", "cdr.csv"), ("billing", "billing.csv")):
+        labels = json.loads((demo_workspace / "data" / kind / "labels.json").read_text())
+        for column, entity_types in labels["columns"].items():
+            # Times and card expiries (`2026-12`) are also in the run's own timestamps.
+            if set(entity_types) - {"DATE_TIME", "CARD_EXPIRY"}:
+                planted |= _input_values(demo_workspace / "data" / kind / name, column)
+    assert planted
+    leaked = [v for v in planted if v in summary or v in table]
+    assert not leaked, f"{len(leaked)} planted values in the artifacts"
