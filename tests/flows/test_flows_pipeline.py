@@ -260,14 +260,19 @@ def test_run_artifacts_in_the_api_hold_no_planted_value(pipeline_run, demo_works
     import httpx
     from prefect.settings import PREFECT_API_URL
 
+    out, _ = pipeline_run
+    run_id = json.loads((out / "reports" / "report.json").read_text())["run"]["run_id"]
+
     def latest(key: str) -> str:
         # Straight to the REST API: prefect 3.8.8's client sends explicit nulls for the optional
         # filters, which this server rejects (422), so `Artifact.get` cannot be used here.
-        response = httpx.post(
-            f"{PREFECT_API_URL.value()}/artifacts/filter",
-            json={"artifacts": {"key": {"any_": [key]}}, "sort": "CREATED_DESC", "limit": 1},
-            timeout=30,
-        )
+        query = {
+            "artifacts": {"key": {"any_": [key]}},
+            "flow_runs": {"id": {"any_": [run_id]}},
+            "sort": "CREATED_DESC",
+            "limit": 1,
+        }
+        response = httpx.post(f"{PREFECT_API_URL.value()}/artifacts/filter", json=query, timeout=30)
         response.raise_for_status()
         found = response.json()
         assert found, f"no {key} artifact"
