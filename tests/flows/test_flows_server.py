@@ -131,9 +131,20 @@ def test_served_deployment_has_its_schedule_and_runs(server_env, demo_workspace:
         ).json()
         schedules = [s["schedule"].get("cron") for s in deployment["schedules"]]
         assert schedules == ["0 2 * * *"]
-        run = httpx.post(
-            f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10
-        ).json()
+        answers: list[str] = []
+
+        def trigger():
+            # A just-registered deployment, on a busy SQLite server, can refuse the first request.
+            response = httpx.post(
+                f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10
+            )
+            answers.append(f"{response.status_code} {response.text[:200]}")
+            return response.json() if response.status_code in (200, 201) else None
+
+        try:
+            run = _wait(trigger, 60, "the server to accept a flow run")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; last answers: {answers[-3:]}") from None
 
         def finished():
             state = httpx.get(f"{api}/flow_runs/{run['id']}", timeout=10).json()["state_type"]
