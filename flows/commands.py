@@ -25,9 +25,11 @@ def _preflight(config_path: Path) -> policy.PipelineConfig:
     User mistakes surface here as one clear message instead of a failed flow run.
     """
     import redaction
+    from flows.pipeline import detection_settings
 
     config = policy.load_config(config_path)
     policy.load_pack(config.policy_ref)
+    detection_settings(config)  # a bad account pattern is named before any flow starts
     for dataset in config.datasets:
         dataset.files()
     if config.deliveries:

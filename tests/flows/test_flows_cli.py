@@ -106,3 +106,17 @@ def test_check_with_a_broken_pack_names_the_file(tmp_path: Path, capsys):
     assert main(["check", str(config)]) == ExitCode.BAD_INPUT
     err = capsys.readouterr().err
     assert "mypack.yaml" in err and "Traceback" not in err
+
+
+def test_bad_account_pattern_is_named_before_the_run(demo_workspace: Path, tmp_path, capsys):
+    """A broken regular expression in `detection:` stops `run` with exit 2 and says which."""
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "policy: voipms\n"
+        f"datasets:\n  - {{name: cdr, kind: cdr, path: {demo_workspace}/data/cdr/cdr.csv}}\n"
+        "detection: {account_patterns: ['ACCT-(\\\\d+']}\n"
+    )
+    assert main(["run", str(config), "--out", str(tmp_path / "out")]) == ExitCode.BAD_INPUT
+    err = capsys.readouterr().err
+    assert "account_patterns" in err and "not a valid regular expression" in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
