@@ -83,14 +83,22 @@ def test_demo_configuration_allow_lists_the_generators_company():
     )
 
 
+def _cdr_config(path: Path, workspace: Path, rest: str) -> Path:
+    """A configuration over the generated CDR file, followed by `rest` (YAML)."""
+    path.write_text(
+        "policy: voipms\n"
+        f"datasets:\n  - {{name: cdr, kind: cdr, path: {workspace}/data/cdr/cdr.csv}}\n" + rest
+    )
+    return path
+
+
 def test_check_exits_0_when_every_delivery_may_proceed(demo_workspace: Path, tmp_path, capsys):
     """One allowed delivery: the decision table, exit 0, nothing written beside the config."""
-    config = tmp_path / "ok.yaml"
-    config.write_text(
-        "policy: voipms\n"
-        f"datasets:\n  - {{name: cdr, kind: cdr, path: {demo_workspace}/data/cdr/cdr.csv}}\n"
+    config = _cdr_config(
+        tmp_path / "ok.yaml",
+        demo_workspace,
         "deliveries:\n  - {name: cdr-quality, dataset: cdr, recipient: acme-analytics,\n"
-        "     recipient_class: analytics_vendor, purpose: service_quality}\n"
+        "     recipient_class: analytics_vendor, purpose: service_quality}\n",
     )
     assert main(["check", str(config)]) == ExitCode.OK
     assert "cdr-quality" in capsys.readouterr().out
@@ -110,11 +118,8 @@ def test_check_with_a_broken_pack_names_the_file(tmp_path: Path, capsys):
 
 def test_bad_account_pattern_is_named_before_the_run(demo_workspace: Path, tmp_path, capsys):
     """A broken regular expression in `detection:` stops `run` with exit 2 and says which."""
-    config = tmp_path / "c.yaml"
-    config.write_text(
-        "policy: voipms\n"
-        f"datasets:\n  - {{name: cdr, kind: cdr, path: {demo_workspace}/data/cdr/cdr.csv}}\n"
-        "detection: {account_patterns: ['ACCT-(\\\\d+']}\n"
+    config = _cdr_config(
+        tmp_path / "c.yaml", demo_workspace, "detection: {account_patterns: ['ACCT-(\\\\d+']}\n"
     )
     assert main(["run", str(config), "--out", str(tmp_path / "out")]) == ExitCode.BAD_INPUT
     err = capsys.readouterr().err
