@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import policy
+from flows.detection import detection_settings
 from flows.environment import ensure_prefect_home
 from flows.exit_codes import ExitCode
 
@@ -25,7 +26,6 @@ def _preflight(config_path: Path) -> policy.PipelineConfig:
     User mistakes surface here as one clear message instead of a failed flow run.
     """
     import redaction
-    from flows.pipeline import detection_settings
 
     config = policy.load_config(config_path)
     policy.load_pack(config.policy_ref)
@@ -119,8 +119,6 @@ def check(config_path: Path) -> int:
     config = policy.load_config(config_path)
     pack = policy.load_pack(config.policy_ref)
     # A sample, not the whole dataset: check answers in seconds on a day of CDRs.
-    from flows.pipeline import detection_settings
-
     read_rows = CHECK_READ_FACTOR * config.sample_rows
     settings = detection_settings(config)
     profiles = {

@@ -15,8 +15,8 @@ import policy
 import redaction
 import reports
 from detectors.findings import DatasetProfile
-from detectors.settings import DetectionSettings
 from flows.artifacts import publish_run_artifacts
+from flows.detection import detection_settings
 from flows.exit_codes import ExitCode
 from flows.tasks import deliver_file_task, evaluate_policy_task, profile_dataset_task
 from policy.decisions import DeliveryDecision, DeliveryStatus
@@ -103,15 +103,6 @@ def _deliver_one(
         for part, (source, rows) in enumerate(zip(files, expected, strict=True))
     ]
     return redaction.combine_results([f.result() for f in futures])
-
-
-def detection_settings(config: policy.PipelineConfig) -> DetectionSettings:
-    """The configuration's `detection:` section as detector settings."""
-    tuned = config.detection
-    extra = {"account_patterns": tuple(tuned.account_patterns)} if tuned.account_patterns else {}
-    return DetectionSettings(
-        allow_list=tuple(tuned.allow_list), default_region=tuned.default_region, **extra
-    )
 
 
 def _expected_rows(files: Sequence[Path], rows_read: int) -> list[int]:
