@@ -56,10 +56,31 @@ _QUOTE, _NEWLINE = ord('"'), ord("\n")
 _FIELD_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
 
 
+_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+_DIGESTS_MAX = 4_096
+
+
 def file_sha256(path: Path, chunk_size: int = 1 << 20) -> str:
-    """SHA-256 hex digest of a file, read in chunks so any size fits in memory."""
+    """SHA-256 hex digest of a file, read in chunks so any size fits in memory.
+
+    A run hashes each input several times (profile cache key, report checksum, delivery
+    manifest): the digest is remembered per path, inode, size and modification time (ns), so an
+    unchanged file is read once per process and a rewritten one is hashed again.
+    """
+    stat = Path(path).stat()
+    key = (str(Path(path).resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    digest = _DIGESTS.get(key)
+    if digest is None:
+        digest = _hash_file(Path(path), chunk_size)
+        if len(_DIGESTS) >= _DIGESTS_MAX:
+            _DIGESTS.clear()
+        _DIGESTS[key] = digest
+    return digest
+
+
+def _hash_file(path: Path, chunk_size: int) -> str:
     digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
+    with path.open("rb") as handle:
         while block := handle.read(chunk_size):
             digest.update(block)
     return digest.hexdigest()

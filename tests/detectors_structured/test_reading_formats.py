@@ -169,3 +169,24 @@ def test_parquet_is_read_row_group_by_row_group_in_order(tmp_path: Path) -> None
     assert max(b.num_rows for b in batches) <= 128
     assert pa.Table.from_batches(batches).column("n").to_pylist() == list(range(1_000))
     assert batches[0].schema.names == ["n"]
+
+
+def test_file_digest_is_read_once_and_follows_changes(tmp_path: Path, monkeypatch) -> None:
+    """An unchanged file is hashed once per process; rewriting it gives its new digest."""
+    import hashlib
+    import os
+
+    import detectors.reading as reading
+
+    path = tmp_path / "cdr.csv"
+    path.write_bytes(b"a,b\n1,2\n")
+    first = reading.file_sha256(path)
+    assert first == hashlib.sha256(b"a,b\n1,2\n").hexdigest()
+    real = reading._hash_file
+    monkeypatch.setattr(reading, "_hash_file", lambda *a: pytest.fail("read again"))
+    assert reading.file_sha256(path) == first
+    monkeypatch.setattr(reading, "_hash_file", real)
+    path.write_bytes(b"a,b\n1,3\n")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000))  # coarse clocks
+    assert reading.file_sha256(path) == hashlib.sha256(b"a,b\n1,3\n").hexdigest()
