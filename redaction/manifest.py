@@ -2,7 +2,8 @@
 
 A manifest holds a fingerprint of everything that decides the output's bytes — input file
 checksums, the plan (fields, verdicts, operators, parameters, row filters, key id), output
-format, batch size and the caller's tag (code and policy version) — plus the delivery's result.
+format, batch size and the caller's tag (the code version; a policy change reaches the plan) —
+plus the delivery's result.
 A later run with the same fingerprint, whose output file still has the recorded SHA-256, returns
 that result instead of reading the inputs again. Anything else runs the delivery again: a changed
 file, policy, key or code, or an output that was moved or edited. Manifests hold counts,

@@ -155,9 +155,10 @@ def apply_plan(plan: RedactionPlan, batch: pa.RecordBatch) -> pa.RecordBatch:
     """Transform one batch column by column; rows are neither added nor removed.
 
     Structured columns run on a small thread pool: much of each operator is Arrow compute,
-    which releases the GIL, so two columns overlap on two cores (~18% on a 1M-row CDR). Each
-    column's operator still sees its batches one at a time, in order, so its memories need no
-    lock. Free-text columns share one spaCy pipeline and run one after another in this thread.
+    which releases the GIL, so two columns overlap on two cores (~18% on a 1M-row CDR). Within
+    one delivery a column's operator sees its batches one at a time; file tasks that share a plan
+    may call it concurrently, which its memories allow (`ArrowMemo`). Free-text columns share
+    one spaCy pipeline and run one after another in this thread.
     """
     kept = [planned for planned in plan.columns if not planned.dropped]
     pool = column_pool()
