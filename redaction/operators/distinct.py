@@ -98,7 +98,7 @@ class ArrowMemo:
         """`compute` (distinct non-null texts → results, same order) for each cell; nulls stay."""
         text = as_text(as_array(values))
         if self._unique is None and len(text) >= 1000:
-            self._unique = pc.count_distinct(text).as_py() > 0.9 * len(text)
+            self._unique = pc.count_distinct(text).as_py() > 0.99 * len(text)
         memory = None if self._unique else self._memory
         where = known = None
         if memory is not None:

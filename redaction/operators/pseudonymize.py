@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -143,6 +144,24 @@ class Pseudonymizer:
         """The token of an already normalised, non-blank value (see `canonical.prepare`)."""
         return self._pair(entity)[1]
 
+    def hash_array(self, entity: str | None, values: pa.Array) -> pa.Array:
+        """`hasher(entity)` over a string array of normalised, non-blank values; nulls stay null.
+
+        One HMAC per cell, no memory (callers pass distinct values); the tokens are assembled
+        in one buffer instead of one Python string each.
+        """
+        prefix = PREFIXES.get(entity or "", DEFAULT_PREFIX)
+        inner, outer = _hmac_states(self.secret)
+        inner.update(f"{prefix}:".encode())
+        tokens = [
+            _token_array(f"{prefix}_".encode(), _digests(inner, outer, chunk.to_pylist()))
+            for chunk in _chunks(values, _TOKENS_PER_CHUNK)
+        ]
+        joined = pa.concat_arrays(tokens) if tokens else pa.array([], STRING)
+        if values.null_count:
+            return pc.if_else(pc.is_valid(values), joined, _NULL)
+        return joined
+
     def _pair(self, entity: str | None) -> tuple[Callable[[str], str], Callable[[str], str]]:
         if entity not in self._tokenizers:
             self._tokenizers[entity] = self._build_tokenizer(entity)
@@ -192,6 +211,50 @@ class Pseudonymizer:
         name, number = match.groups()
         person = self.tokenizer(entities.PERSON)(name)
         return f'"{person}" <{self.tokenizer(entities.PHONE_NUMBER)(number)}>'
+
+
+_TOKENS_PER_CHUNK = 1 << 20  # keeps a chunk's token buffer far below 2 GiB (int32 offsets)
+_HEX_DIGITS = np.frombuffer(b"0123456789abcdef", np.uint8)
+_ZERO_DIGEST = bytes(TOKEN_HEX // 2)
+
+
+def _chunks(values: pa.Array, size: int) -> list[pa.Array]:
+    return [values.slice(start, size) for start in range(0, len(values), size)]
+
+
+def _digests(inner: Any, outer: Any, texts: list[str | None]) -> bytes:
+    """The first TOKEN_HEX/2 bytes of HMAC-SHA-256 of each text, concatenated (zeros for None)."""
+    size = TOKEN_HEX // 2
+    new_inner, new_outer = inner.copy, outer.copy
+    parts: list[bytes] = []
+    append = parts.append
+    for text in texts:
+        if text is None:
+            append(_ZERO_DIGEST)
+            continue
+        h = new_inner()
+        h.update(text.encode())
+        o = new_outer()
+        o.update(h.digest())
+        append(o.digest()[:size])
+    return b"".join(parts)
+
+
+def _token_array(prefix: bytes, digests: bytes) -> pa.Array:
+    """`<prefix><hex of each digest>` as one string array, built from a single buffer."""
+    size = TOKEN_HEX // 2
+    raw = np.frombuffer(digests, np.uint8).reshape(-1, size)
+    count, width = len(raw), len(prefix) + TOKEN_HEX
+    data = np.empty((count, width), np.uint8)
+    data[:, : len(prefix)] = np.frombuffer(prefix, np.uint8)
+    data[:, len(prefix) :: 2] = _HEX_DIGITS[raw >> 4]
+    data[:, len(prefix) + 1 :: 2] = _HEX_DIGITS[raw & 0x0F]
+    offsets = np.arange(0, (count + 1) * width, width, dtype=np.int32)
+    return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data))
+
+
+def _mask(array: pa.Array) -> pa.Array:
+    return pc.fill_null(array, False)
 
 
 def _hmac_states(secret: bytes) -> tuple[Any, Any]:
@@ -266,7 +329,7 @@ class Pseudonymize:
         final, values = prepared.final, prepared.values
         if not pc.any(final).as_py():
             return map_distinct(values, tokenize)
-        hashed = map_distinct(pc.if_else(final, values, _NULL), self.pseudonymizer.hasher(entity))
+        hashed = self.pseudonymizer.hash_array(entity, pc.if_else(final, values, _NULL))
         if pc.all(final).as_py():
             return hashed
         return pc.if_else(final, hashed, map_distinct(pc.if_else(final, _NULL, values), tokenize))
@@ -287,8 +350,24 @@ class Pseudonymize:
         )
         if pc.all(pc.or_(matched, pc.is_null(values))).as_py():
             return pc.if_else(matched, joined, _NULL)
-        rest = map_distinct(pc.if_else(matched, _NULL, values), per_value)
-        return pc.if_else(matched, joined, rest)
+        bare = self._bare_caller_ids(pc.if_else(matched, _NULL, values))
+        return pc.if_else(matched, joined, bare)
+
+    def _bare_caller_ids(self, values: pa.Array) -> pa.Array:
+        """Caller ids without `<number>`: a cell normalised column-wise to `+digits` is a phone
+        number (as `Pseudonymizer.caller_id` decides), hashed as one; the rest go to Python."""
+        per_value = self.pseudonymizer.caller_id
+        prepared = canonical.prepare(entities.PHONE_NUMBER, values)
+        assert prepared is not None  # phone numbers always have a column-wise rule
+        phone = pc.and_(prepared.final, _mask(pc.starts_with(prepared.values, "+")))
+        if not pc.any(phone).as_py():
+            return map_distinct(values, per_value)
+        hashed = self.pseudonymizer.hash_array(
+            entities.PHONE_NUMBER, pc.if_else(phone, prepared.values, _NULL)
+        )
+        if pc.all(pc.or_(phone, pc.is_null(values))).as_py():
+            return hashed
+        return pc.if_else(phone, hashed, map_distinct(pc.if_else(phone, _NULL, values), per_value))
 
     def violations(self, array: pa.Array) -> pa.Array:
         """Non-blank cells that are not tokens (or caller ids made of tokens)."""
