@@ -35,10 +35,15 @@ _NANP_11 = r"^(1[2-9]\d{9})$"
 
 @dataclass(frozen=True)
 class Prepared:
-    """`values[i]` is normalised where `final[i]`; elsewhere it is what Python should be given."""
+    """`values[i]` is normalised where `final[i]`; elsewhere it is what Python should be given.
+
+    Where `parse[i]` (phone numbers only), `values[i]` is the `[+]digits` form whose normalised
+    value only libphonenumber can give (`pseudonymize._e164_or_digits`).
+    """
 
     values: pa.Array
     final: pa.Array
+    parse: pa.Array | None = None
 
 
 def prepare(entity: str | None, text: pa.Array) -> Prepared | None:
@@ -59,7 +64,7 @@ def _phones(text: pa.Array) -> Prepared:
     """`pseudonymize.normalise_phone`, column-wise.
 
     Phone-shaped cells (ASCII) with 7+ digits become `+1` + ten NANP digits, `+` + eleven, or
-    `[+]digits` for Python to finish (the same input Python's own fast path would build). Cells
+    `[+]digits` marked `parse` (the same input Python's own path gives libphonenumber). Cells
     not shaped like a phone become their digits, as in Python — when they are ASCII without the
     spaces only Python's `\\s` knows, so that Python could not read them as phone-shaped.
     """
@@ -67,6 +72,11 @@ def _phones(text: pa.Array) -> Prepared:
     count = pc.utf8_length(digits)
     re2_shaped = _mask(pc.match_substring_regex(text, PHONE_SHAPE))
     shaped = pc.and_(re2_shaped, _mask(pc.greater_equal(count, 7)))
+    plain = _mask(pc.match_substring_regex(text, _RE2_PLAIN_ASCII))
+    loose = pc.and_(pc.and_(pc.invert(re2_shaped), plain), _mask(pc.greater(count, 0)))
+    unshaped_value = pc.if_else(loose, digits, text)
+    if not pc.any(shaped).as_py():  # dial strings, channels: no phone-shaped cell
+        return Prepared(unshaped_value, loose)
     plus = _mask(pc.match_substring_regex(text, r"^\s*\+"))
     nanp = pc.replace_substring_regex(
         pc.replace_substring_regex(digits, _NANP_10, r"+1\1"), _NANP_11, r"+\1"
@@ -76,11 +86,9 @@ def _phones(text: pa.Array) -> Prepared:
     plus_done = _mask(pc.match_substring_regex(digits, _NANP_11))
     shaped_value = pc.if_else(plus, with_plus, nanp)
     shaped_final = pc.if_else(plus, plus_done, nanp_done)
-    plain = _mask(pc.match_substring_regex(text, _RE2_PLAIN_ASCII))
-    loose = pc.and_(pc.and_(pc.invert(re2_shaped), plain), _mask(pc.greater(count, 0)))
-    values = pc.if_else(shaped, shaped_value, pc.if_else(loose, digits, text))
+    values = pc.if_else(shaped, shaped_value, unshaped_value)
     final = pc.or_(pc.and_(shaped, shaped_final), loose)
-    return Prepared(values, final)
+    return Prepared(values, final, pc.and_(shaped, pc.invert(shaped_final)))
 
 
 def _trimmed_ascii(text: pa.Array) -> tuple[pa.Array, pa.Array]:

@@ -96,6 +96,11 @@ def _e164_or_digits(canonical: str) -> str:
     return to_e164(canonical, DEFAULT_REGION) or canonical.lstrip("+")
 
 
+def _parse_phones(canonical_forms: pa.Array) -> pa.Array:
+    """`_e164_or_digits` of each `[+]digits` string (`canonical.Prepared.parse`)."""
+    return pa.array([_e164_or_digits(v) for v in canonical_forms.to_pylist()], STRING)
+
+
 def normalise_ip(text: str) -> str:
     try:
         return ipaddress.ip_address(text.strip()).compressed
@@ -327,6 +332,11 @@ class Pseudonymize:
         if prepared is None:
             return map_distinct(values, tokenize)
         final, values = prepared.final, prepared.values
+        if prepared.parse is not None and pc.any(prepared.parse).as_py():
+            parsed = self._memo("phone_parse").map(pc.if_else(prepared.parse, values, _NULL),
+                                                   _parse_phones)  # fmt: skip
+            values = pc.if_else(prepared.parse, parsed, values)
+            final = pc.or_(final, prepared.parse)
         if not pc.any(final).as_py():
             return map_distinct(values, tokenize)
         hashed = self.pseudonymizer.hash_array(entity, pc.if_else(final, values, _NULL))
