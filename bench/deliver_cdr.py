@@ -1,18 +1,20 @@
 """A CDR delivery end to end against the pyarrow floor and presidio-structured.
 
-    python -m bench.deliver_cdr --rows 1000000
+    python -m bench.deliver_cdr --rows 1000000 [--job issue|pack|both]
 
-Generates the CDR once under bench/results/cdr-<rows>/ (shared with bench.profile_cdr). Each
-measurement runs in its own process so peak RSS is its own:
-(a) ours: `redaction.deliver` — pseudonymize accountcode/src/dst/clid/channel/lastdata/sip_uri,
-    generalize src_ip to /24 and start/answer/end to the hour, Parquet out, verification
-    included — rows/s and peak RSS;
+Generates the CDR once under bench/results/cdr-<rows>/ (shared with bench.profile_cdr). Two jobs:
+- `issue`: the redaction issue's benchmark — pseudonymize src/dst/clid, generalize src_ip to /24
+  and start/answer/end to the hour, every other column kept;
+- `pack`: what the voipms pack decides for `cdr-quality` — the same plus pseudonymized
+  accountcode/channel/lastdata/sip_uri (channel is unique per call: one HMAC per row).
+Each measurement runs in its own process so peak RSS is its own:
+(a) ours: `redaction.deliver`, Parquet out, verification included — rows/s and peak RSS;
 (b) floor: pyarrow streaming CSV read (all strings) + Parquet write of the same file;
 (c) presidio-structured: `PandasAnalysisBuilder` (analysis on a --presidio-sample sample,
-    AnalyzerEngine on the installed spaCy model) + `StructuredEngine.anonymize` (hash) on a
-    --presidio-rows slice; the analysis counts once, anonymize is extrapolated per row.
-    Needs `pip install presidio-structured`.
-Prints numbers and both ratios; asserts nothing.
+    AnalyzerEngine on the installed spaCy model) + `StructuredEngine.anonymize` (hash) of the
+    job's columns it tagged, on a --presidio-rows slice; the analysis counts once, anonymize is
+    extrapolated per row. Needs `pip install presidio-structured`.
+Prints numbers and both ratios per job; asserts nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ PSEUDONYMIZED = {
     "accountcode": ("ACCOUNT_NUMBER",), "src": ("PHONE_NUMBER",), "dst": ("PHONE_NUMBER",),
     "clid": ("PERSON", "PHONE_NUMBER"), "channel": ("ACCOUNT_NUMBER",),
     "lastdata": ("PHONE_NUMBER",), "sip_uri": ("SIP_URI",),
+}  # fmt: skip
+JOBS = {
+    "issue": ("src", "dst", "clid", "src_ip", "start", "answer", "end"),
+    "pack": ("accountcode", "src", "dst", "clid", "channel", "lastdata", "sip_uri", "src_ip",
+             "start", "answer", "end"),
 }  # fmt: skip
 GENERALIZED = {
     "src_ip": ("IP_ADDRESS", {"prefix": 24}),
@@ -57,12 +64,14 @@ def _dataset(rows: int) -> Path:
     return folder / "cdr.csv"
 
 
-def _decision(columns: list[str]):
+def _decision(columns: list[str], job: str = "pack"):
     from policy.decisions import DeliveryDecision, DeliveryStatus, FieldDecision, Verdict
 
     fields = []
     for name in columns:
-        if name in PSEUDONYMIZED:
+        if name not in JOBS[job]:
+            fields.append(FieldDecision(name, Verdict.ALLOW, None, (), None))
+        elif name in PSEUDONYMIZED:
             fields.append(FieldDecision(name, Verdict.PSEUDONYMIZE, None, PSEUDONYMIZED[name],
                                         "pseudonymize"))  # fmt: skip
         elif name in GENERALIZED:
@@ -75,13 +84,13 @@ def _decision(columns: list[str]):
                             None, DeliveryStatus.PROCEED, tuple(fields))  # fmt: skip
 
 
-def _ours(path: Path, out: Path) -> dict:
+def _ours(path: Path, out: Path, job: str = "pack") -> dict:
     import detectors
     import redaction
 
     started = time.perf_counter()
     schema = detectors.read_schema(path)
-    plan = redaction.build_plan(_decision(schema.names), schema, redaction.keys.key_from_text(
+    plan = redaction.build_plan(_decision(schema.names, job), schema, redaction.keys.key_from_text(
         BENCH_KEY))  # fmt: skip
     result = redaction.deliver(plan, [path], out)
     seconds = time.perf_counter() - started
@@ -114,6 +123,7 @@ def _presidio(path: Path, rows: int, sample: int) -> dict:
     from presidio_analyzer.nlp_engine import NlpEngineProvider
     from presidio_anonymizer.entities import OperatorConfig
     from presidio_structured import PandasAnalysisBuilder, PandasDataProcessor, StructuredEngine
+    from presidio_structured.config import StructuredAnalysis
 
     from detectors import DetectionSettings, read_batches
 
@@ -135,28 +145,54 @@ def _presidio(path: Path, rows: int, sample: int) -> dict:
     )
     analysis_s = time.perf_counter() - started
     salt = {"hash_type": "sha256", "salt": "bench-salt-0123456789"}
-    operators = {e: OperatorConfig("hash", salt) for e in set(analysis.entity_mapping.values())}
-    operators["DEFAULT"] = OperatorConfig("hash", salt)
-    started = time.perf_counter()
-    StructuredEngine(data_processor=PandasDataProcessor()).anonymize(frame, analysis, operators)
-    anonymize_s = time.perf_counter() - started
+    engine = StructuredEngine(data_processor=PandasDataProcessor())
+    anonymize_s = {}
+    for job, columns in JOBS.items():  # the job's columns presidio tagged, nothing else
+        mapping = {c: e for c, e in analysis.entity_mapping.items() if c in columns}
+        operators = {e: OperatorConfig("hash", salt) for e in set(mapping.values())}
+        operators["DEFAULT"] = OperatorConfig("hash", salt)
+        started = time.perf_counter()
+        engine.anonymize(frame, StructuredAnalysis(entity_mapping=mapping), operators)
+        anonymize_s[job] = time.perf_counter() - started
     return {"rows": len(frame), "analysis_seconds": analysis_s, "anonymize_seconds": anonymize_s,
             "peak_mib": _peak_mib(), "tagged": analysis.entity_mapping}  # fmt: skip
 
 
-def _child(phase: str, path: Path, presidio_rows: int, sample: int = 1000) -> dict:
+def _child(phase: str, path: Path, args: argparse.Namespace, job: str = "pack") -> dict:
     """Run one phase in a fresh interpreter so its peak RSS is its own."""
     env = {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
     cmd = [sys.executable, "-m", "bench.deliver_cdr", "--phase", phase, "--input", str(path),
-           "--presidio-rows", str(presidio_rows), "--presidio-sample", str(sample)]  # fmt: skip
+           "--job", job, "--presidio-rows", str(args.presidio_rows),
+           "--presidio-sample", str(args.presidio_sample)]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True,
                           cwd=Path(__file__).resolve().parents[1])  # fmt: skip
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _report(job: str, ours: dict, floor: dict, theirs: dict | None, sample: int) -> None:
+    ours_rps = ours["rows"] / ours["seconds"]
+    print(f"[{job}] {', '.join(JOBS[job])}")
+    print(f"(a) ours:  {ours['rows']:,} rows in {ours['seconds']:.2f} s = {ours_rps:,.0f} rows/s, "
+          f"peak RSS {ours['peak_mib']:.0f} MiB, outcome {ours['outcome']}, "
+          f"{ours['residual']} residual findings")  # fmt: skip
+    print(f"    ours / floor time: {ours['seconds'] / floor['seconds']:.2f}x (target <= 3x)")
+    if theirs is None:
+        return
+    per_row = theirs["anonymize_seconds"][job] / theirs["rows"]
+    full = theirs["analysis_seconds"] + per_row * ours["rows"]
+    print(f"(c) presidio-structured on {theirs['rows']:,} rows: analysis of {sample:,} sampled "
+          f"rows {theirs['analysis_seconds']:.1f} s, anonymize "
+          f"{theirs['anonymize_seconds'][job]:.1f} s; extrapolated to {ours['rows']:,} rows: "
+          f"{full:,.0f} s = {ours['rows'] / full:,.0f} rows/s, peak RSS "
+          f"{theirs['peak_mib']:.0f} MiB")  # fmt: skip
+    print(f"    ours vs presidio-structured: {full / ours['seconds']:,.0f}x faster "
+          f"(target >= 100x)")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--job", choices=[*JOBS, "both"], default="both")
     parser.add_argument("--presidio-rows", type=int, default=10_000)
     parser.add_argument("--presidio-sample", type=int, default=200)
     parser.add_argument("--phase", choices=["ours", "floor", "presidio"], help=argparse.SUPPRESS)
@@ -166,7 +202,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.phase:
         with tempfile.TemporaryDirectory(prefix="bench-deliver-") as tmp:
             if args.phase == "ours":
-                out = _ours(args.input, Path(tmp))
+                out = _ours(args.input, Path(tmp), args.job)
             elif args.phase == "floor":
                 out = _floor(args.input, Path(tmp))
             else:
@@ -174,28 +210,19 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.write(json.dumps(out, default=str) + "\n")
         return
     path = _dataset(args.rows)
-    ours = _child("ours", path, args.presidio_rows)
-    floor = _child("floor", path, args.presidio_rows)
-    ours_rps, floor_rps = ours["rows"] / ours["seconds"], floor["rows"] / floor["seconds"]
-    print(f"(a) ours:  {ours['rows']:,} rows in {ours['seconds']:.2f} s = {ours_rps:,.0f} rows/s, "
-          f"peak RSS {ours['peak_mib']:.0f} MiB, outcome {ours['outcome']}, "
-          f"{ours['residual']} residual findings")  # fmt: skip
+    jobs = list(JOBS) if args.job == "both" else [args.job]
+    ours = {job: _child("ours", path, args, job) for job in jobs}
+    floor = _child("floor", path, args)
     print(
-        f"(b) floor: {floor['rows']:,} rows in {floor['seconds']:.2f} s = {floor_rps:,.0f} "
-        f"rows/s, peak RSS {floor['peak_mib']:.0f} MiB (pyarrow CSV read + Parquet write)"
+        f"(b) floor: {floor['rows']:,} rows in {floor['seconds']:.2f} s = "
+        f"{floor['rows'] / floor['seconds']:,.0f} rows/s, peak RSS {floor['peak_mib']:.0f} MiB "
+        f"(pyarrow CSV read + Parquet write)"
     )
-    print(f"ours / floor time: {ours['seconds'] / floor['seconds']:.2f}x (target <= 3x)")
-    if args.skip_presidio:
-        return
-    theirs = _child("presidio", path, args.presidio_rows, args.presidio_sample)
-    per_row = theirs["anonymize_seconds"] / theirs["rows"]
-    full = theirs["analysis_seconds"] + per_row * ours["rows"]
-    print(f"(c) presidio-structured on {theirs['rows']:,} rows: analysis of "
-          f"{args.presidio_sample:,} sampled rows {theirs['analysis_seconds']:.1f} s, "
-          f"anonymize {theirs['anonymize_seconds']:.1f} s; "
-          f"extrapolated to {ours['rows']:,} rows: {full:,.0f} s = {ours['rows'] / full:,.0f} "
-          f"rows/s, peak RSS {theirs['peak_mib']:.0f} MiB; tagged {theirs['tagged']}")  # fmt: skip
-    print(f"ours vs presidio-structured: {full / ours['seconds']:,.0f}x faster (target >= 100x)")
+    theirs = None if args.skip_presidio else _child("presidio", path, args)
+    if theirs is not None:
+        print(f"presidio-structured tagged: {theirs['tagged']}")
+    for job in jobs:
+        _report(job, ours[job], floor, theirs, args.presidio_sample)
 
 
 if __name__ == "__main__":

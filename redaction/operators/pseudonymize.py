@@ -352,9 +352,9 @@ class Pseudonymize:
             return map_distinct(values, per_value)
         joined = pc.binary_join_element_wise(
             pa.scalar('"'),
-            self._new_tokens(entities.PERSON, pc.if_else(matched, names, _NULL)),
+            self._tokens(entities.PERSON, pc.if_else(matched, names, _NULL)),
             pa.scalar('" <'),
-            self._new_tokens(entities.PHONE_NUMBER, pc.if_else(matched, numbers, _NULL)),
+            self._tokens(entities.PHONE_NUMBER, pc.if_else(matched, numbers, _NULL)),
             pa.scalar(">"),
             "",
         )
