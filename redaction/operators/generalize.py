@@ -150,12 +150,23 @@ class IpPrefix:
         return pc.if_else(fast, rewritten, slow)
 
     def violations(self, array: pa.Array) -> pa.Array:
-        return changed_by(self, array)
+        """Cells the rule would still change. IPv4 networks already of the output shape (octets
+        past the prefix zero) are accepted with RE2 alone; the others are generalized again."""
+        if self.prefix not in _IPV4_DONE:
+            return changed_by(self, array)
+        text = as_text(as_array(array))
+        done = pc.fill_null(pc.match_substring_regex(text, _IPV4_DONE[self.prefix]), False)
+        if pc.all(pc.or_(done, pc.is_null(text))).as_py():
+            return pc.fill_null(pc.invert(done), False)
+        rest = changed_by(self, pc.if_else(done, pa.scalar(None, pa.string()), text))
+        return pc.and_(pc.invert(done), rest)
 
 
 _OCTET = r"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4 = rf"^{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}$"
 _IPV4_REWRITE = {8: r"\1.0.0.0", 16: r"\1.\2.0.0", 24: r"\1.\2.\3.0", 32: r"\1.\2.\3.\4"}
+_IPV4_DONE = {8: rf"^{_OCTET}\.0\.0\.0$", 16: rf"^{_OCTET}\.{_OCTET}\.0\.0$",
+              24: rf"^{_OCTET}\.{_OCTET}\.{_OCTET}\.0$"}  # fmt: skip
 
 
 def year_of(value: str) -> str | None:

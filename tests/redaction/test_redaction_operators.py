@@ -117,6 +117,22 @@ def test_generalize_string_cases(params, values, expected):
     assert run(build("generalize", params), values) == expected
 
 
+@pytest.mark.parametrize(
+    ("prefix", "cells", "expected"),
+    [
+        (24, ["198.51.100.0", "198.51.100.7", "2001:db8::1", "2001:db8::", None, "", "010.1.2.0"],
+         [False, True, True, False, False, False, True]),
+        (16, ["198.51.0.0", "198.51.100.0", "10.0.0.0"], [False, True, False]),
+        (8, ["10.0.0.0", "10.1.0.0"], [False, True]),
+        (20, ["198.51.96.0", "198.51.100.0"], [False, True]),
+    ],
+)  # fmt: skip
+def test_generalized_ip_verification_flags_cells_the_rule_would_change(prefix, cells, expected):
+    """Networks of the output shape pass; hosts, IPv6 hosts and non-canonical quads do not."""
+    op = build("generalize", {"prefix": prefix}, entity="IP_ADDRESS")
+    assert op.violations(pa.array(cells, STRING)).to_pylist() == expected
+
+
 def test_generalize_keeps_temporal_types():
     """Timestamps stay timestamps (floored); dates give an int year."""
     ts = pa.array([dt.datetime(2026, 1, 5, 13, 45, 12), None], pa.timestamp("us"))
