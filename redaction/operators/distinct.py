@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -63,6 +64,19 @@ def map_distinct(
     return mapped.take(encoded.indices)
 
 
+def _slots_in(keys: pa.Array, distinct: pa.Array) -> np.ndarray:
+    """For each value of `distinct`, its index in `keys` (distinct too), or -1.
+
+    The hash table is built over the batch's distinct values and probed with the memory's keys:
+    building is the costly half of `index_in`, and a batch holds fewer values than the memory.
+    """
+    found = pc.fill_null(pc.index_in(keys, value_set=distinct), -1).to_numpy()
+    slot = np.full(len(distinct), -1, dtype=np.int64)
+    hit = np.flatnonzero(found >= 0)
+    slot[found[hit]] = hit
+    return slot
+
+
 class ArrowMemo:
     """Results for values seen in earlier batches, kept as Arrow arrays.
 
@@ -99,23 +113,26 @@ class ArrowMemo:
         text = as_text(as_array(values))
         if self._unique is None and len(text) >= 1000:
             self._unique = pc.count_distinct(text).as_py() > 0.99 * len(text)
-        memory = None if self._unique else self._memory
-        where = known = None
-        if memory is not None:
-            keys, results = memory
-            where = pc.index_in(text, value_set=keys)
-            known = pc.is_valid(where)
-            if pc.all(pc.or_(known, pc.is_null(text))).as_py():
-                return results.take(where)
-            text = pc.if_else(known, pa.scalar(None, text.type), text)
         encoded = pc.dictionary_encode(text)
-        fresh = pc.cast(compute(encoded.dictionary), self.out_type)
-        if not self._unique:
-            self._remember(encoded.dictionary, fresh)
-        mapped = fresh.take(encoded.indices)
-        if memory is None:
-            return mapped
-        return pc.if_else(known, memory[1].take(where), mapped)
+        distinct = encoded.dictionary
+        memory = None if self._unique else self._memory
+        if memory is None or not len(distinct):
+            fresh = pc.cast(compute(distinct), self.out_type)
+            if not self._unique:
+                self._remember(distinct, fresh)
+            return fresh.take(encoded.indices)
+        keys, results = memory
+        slot = _slots_in(keys, distinct)  # memory index per distinct value, -1 when new
+        new = slot < 0
+        if not new.any():
+            return results.take(pa.array(slot)).take(encoded.indices)
+        new_values = distinct.filter(pa.array(new))
+        fresh = pc.cast(compute(new_values), self.out_type)
+        self._remember(new_values, fresh)
+        # One array of results per distinct value: remembered ones first, then the fresh ones.
+        order = np.where(new, len(results) + np.cumsum(new) - 1, slot)
+        merged = pa.concat_arrays([results, fresh])
+        return merged.take(pa.array(order)).take(encoded.indices)
 
     def _remember(self, keys: pa.Array, results: pa.Array) -> None:
         memory = self._memory
