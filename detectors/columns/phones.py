@@ -22,7 +22,7 @@ _NANP_REGIONS = ("US", "CA")
 def phones_valid(candidates: pa.Array, settings: DetectionSettings) -> np.ndarray:
     """One verdict per candidate string: does it parse as a valid phone number."""
     text = pc.replace_substring_regex(pc.utf8_trim_whitespace(candidates), r"^[Tt][Ee][Ll]:", "")
-    digits = pc.replace_substring_regex(text, r"[^0-9]", "")
+    digits = pc.replace_substring_regex(text, r"[^0-9]+", "")
     plus = _np(pc.starts_with(text, "+"))
     eleven = _np(pc.match_substring_regex(digits, r"^1[0-9]{10}$"))
     ten = _np(pc.match_substring_regex(digits, r"^[0-9]{10}$"))

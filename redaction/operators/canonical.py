@@ -68,7 +68,7 @@ def _phones(text: pa.Array) -> Prepared:
     not shaped like a phone become their digits, as in Python — when they are ASCII without the
     spaces only Python's `\\s` knows, so that Python could not read them as phone-shaped.
     """
-    digits = pc.replace_substring_regex(text, r"[^0-9]", "")
+    digits = pc.replace_substring_regex(text, r"[^0-9]+", "")
     count = pc.utf8_length(digits)
     re2_shaped = _mask(pc.match_substring_regex(text, PHONE_SHAPE))
     shaped = pc.and_(re2_shaped, _mask(pc.greater_equal(count, 7)))

@@ -69,7 +69,7 @@ _CALLER_ID = re.compile(r'^\s*"?([^"<]*?)"?\s*<([^<>]*)>\s*$')
 
 _NULL = pa.scalar(None, pa.string())
 _PHONE_CHARS = re.compile(r"^\s*\+?[\d\s().\-]{7,24}$")
-_NOT_DIGIT = re.compile(r"\D")
+_NOT_DIGIT = re.compile(r"\D+")
 
 
 def normalise_phone(text: str) -> str:
@@ -158,14 +158,17 @@ class Pseudonymizer:
         prefix = PREFIXES.get(entity or "", DEFAULT_PREFIX)
         inner, outer = _hmac_states(self.secret)
         inner.update(f"{prefix}:".encode())
+        present = values.drop_null() if values.null_count else values
         tokens = [
-            _token_array(f"{prefix}_".encode(), _digests(inner, outer, chunk.to_pylist()))
-            for chunk in _chunks(values, _TOKENS_PER_CHUNK)
+            _token_array(f"{prefix}_".encode(), _digests(inner, outer, chunk))
+            for chunk in _chunks(present, _TOKENS_PER_CHUNK)
         ]
         joined = pa.concat_arrays(tokens) if tokens else pa.array([], STRING)
-        if values.null_count:
-            return pc.if_else(pc.is_valid(values), joined, _NULL)
-        return joined
+        if not values.null_count:
+            return joined
+        valid = values.is_valid().to_numpy(zero_copy_only=False)
+        where = np.cumsum(valid) - 1  # the index in `present` of each non-null cell
+        return joined.take(pa.array(where, mask=~valid))
 
     def _pair(self, entity: str | None) -> tuple[Callable[[str], str], Callable[[str], str]]:
         if entity not in self._tokenizers:
@@ -220,35 +223,31 @@ class Pseudonymizer:
 
 _TOKENS_PER_CHUNK = 1 << 20  # keeps a chunk's token buffer far below 2 GiB (int32 offsets)
 _HEX_DIGITS = np.frombuffer(b"0123456789abcdef", np.uint8)
-_ZERO_DIGEST = bytes(TOKEN_HEX // 2)
 
 
 def _chunks(values: pa.Array, size: int) -> list[pa.Array]:
     return [values.slice(start, size) for start in range(0, len(values), size)]
 
 
-def _digests(inner: Any, outer: Any, texts: list[str | None]) -> bytes:
-    """The first TOKEN_HEX/2 bytes of HMAC-SHA-256 of each text, concatenated (zeros for None)."""
-    size = TOKEN_HEX // 2
+def _digests(inner: Any, outer: Any, texts: pa.Array) -> bytes:
+    """HMAC-SHA-256 of each (non-null) text, 32 bytes each, concatenated."""
     new_inner, new_outer = inner.copy, outer.copy
-    parts: list[bytes] = []
-    append = parts.append
-    for text in texts:
-        if text is None:
-            append(_ZERO_DIGEST)
-            continue
+
+    def digest(text: bytes) -> bytes:
         h = new_inner()
-        h.update(text.encode())
+        h.update(text)
         o = new_outer()
         o.update(h.digest())
-        append(o.digest()[:size])
-    return b"".join(parts)
+        return o.digest()
+
+    return b"".join(map(digest, texts.cast(pa.binary()).to_pylist()))
 
 
 def _token_array(prefix: bytes, digests: bytes) -> pa.Array:
-    """`<prefix><hex of each digest>` as one string array, built from a single buffer."""
-    size = TOKEN_HEX // 2
-    raw = np.frombuffer(digests, np.uint8).reshape(-1, size)
+    """`<prefix><hex of each digest's first TOKEN_HEX/2 bytes>` as one string array, built from
+    a single buffer."""
+    raw = np.frombuffer(digests, np.uint8).reshape(-1, hashlib.sha256().digest_size)
+    raw = raw[:, : TOKEN_HEX // 2]
     count, width = len(raw), len(prefix) + TOKEN_HEX
     data = np.empty((count, width), np.uint8)
     data[:, : len(prefix)] = np.frombuffer(prefix, np.uint8)
