@@ -13,7 +13,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 STRING = pa.string()
-MEMO_MAX = 100_000  # distinct values remembered per column across batches
+MEMO_MAX = 500_000  # distinct values remembered per memory across batches, at most…
+MEMO_BYTES = 24 << 20  # …and at most this many bytes of values and results (long values)
 NULL = pa.null()
 
 
@@ -82,25 +83,29 @@ class ArrowMemo:
 
     A batch's known values are found column-wise (`pc.index_in`); only its new distinct values
     are computed, so a subscriber seen in batch 1 costs no Python work in batch 900. Holds at most
-    `limit` values. A column whose first batch is nearly all distinct (call ids, channels) keeps
-    nothing: every batch would be new. Raw values stay in this process: never pickled.
+    `limit` values and `max_bytes` of keys and results. A column whose first batch is nearly all
+    distinct (call ids, channels) keeps nothing: every batch would be new. Raw values stay in
+    this process: never pickled.
 
     Safe to share between threads (one plan delivers several files at once): each call reads one
     snapshot of (keys, results) and a new snapshot replaces it in one assignment, so keys and
     results always match; a concurrent addition may be lost, which only costs a recomputation.
     """
 
-    def __init__(self, limit: int, out_type: pa.DataType = STRING) -> None:
+    def __init__(
+        self, limit: int, out_type: pa.DataType = STRING, max_bytes: int = MEMO_BYTES
+    ) -> None:
         self.limit = limit
         self.out_type = out_type
+        self.max_bytes = max_bytes
         self._memory: tuple[pa.Array, pa.Array] | None = None
         self._unique: bool | None = None
 
     def __getstate__(self) -> dict[str, object]:
-        return {"limit": self.limit, "out_type": self.out_type}
+        return {"limit": self.limit, "out_type": self.out_type, "max_bytes": self.max_bytes}
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        self.__init__(state["limit"], state["out_type"])  # type: ignore[misc, arg-type]
+        self.__init__(**state)  # type: ignore[misc, arg-type]
 
     def __len__(self) -> int:
         memory = self._memory
@@ -137,9 +142,12 @@ class ArrowMemo:
     def _remember(self, keys: pa.Array, results: pa.Array) -> None:
         memory = self._memory
         held = 0 if memory is None else len(memory[0])
+        held_bytes = 0 if memory is None else memory[0].nbytes + memory[1].nbytes
         room = self.limit - held
-        if room <= 0 or not len(keys):
+        if room <= 0 or not len(keys) or held_bytes >= self.max_bytes:
             return
+        per_value = (keys.nbytes + results.nbytes) / len(keys)
+        room = min(room, int((self.max_bytes - held_bytes) / per_value))
         keys, results = keys.slice(0, room), results.slice(0, room)
         if memory is None:
             self._memory = (keys, results)

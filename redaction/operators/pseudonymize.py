@@ -62,6 +62,7 @@ PREFIXES: Mapping[str, str] = {
     entities.URL: "URL",
 }
 DEFAULT_PREFIX = "TOKEN"
+SEEN_MAX = 100_000  # normalised values whose tokens the per-value path remembers
 TOKEN_RE2 = r"^[A-Z][A-Z0-9]*_[0-9a-f]{16}$"
 CALLER_ID_TOKENS = r'^(?:"(?:PERSON_[0-9a-f]{16})?" <(?:PHONE_[0-9a-f]{16})?>|[A-Z]+_[0-9a-f]{16})$'
 _CALLER_ID = re.compile(r'^\s*"?([^"<]*?)"?\s*<([^<>]*)>\s*$')
@@ -196,7 +197,7 @@ class Pseudonymizer:
                 o = outer.copy()
                 o.update(h.digest())
                 token = out + o.digest()[:size].hex()
-                if len(seen) < MEMO_MAX:
+                if len(seen) < SEEN_MAX:
                     seen[normalised] = token
             return token
 
@@ -289,8 +290,8 @@ def is_caller_id(ctx: FieldContext) -> bool:
 class Pseudonymize:
     """Tokens for a column. Identifiers are normalised column-wise where that is exact
     (`canonical`), then each distinct value is looked up in per-column memories of earlier
-    batches (`ArrowMemo`, at most `MEMO_MAX` values each, so memory stays bounded however long
-    the input); only values never seen before reach Python."""
+    batches (`ArrowMemo`, at most `MEMO_MAX` values and `MEMO_BYTES` each, so memory stays
+    bounded however long the input); only values never seen before reach Python."""
 
     pseudonymizer: Pseudonymizer
     entity: str | None

@@ -41,6 +41,17 @@ def test_memory_never_exceeds_its_limit():
     assert compute.seen == ["a", "b", "c", "c"]
 
 
+def test_memory_never_exceeds_its_byte_budget():
+    """Long values fill the byte budget before the count limit: memory is bounded either way."""
+    memo, compute = ArrowMemo(limit=1_000, max_bytes=20_000), Counting()
+    long_values = pa.array([f"{i:04d}" + "x" * 200 for i in range(300)])
+    memo.map(long_values, compute)
+    memo.map(long_values, compute)
+    assert 0 < len(memo) < 300
+    assert memo._memory[0].nbytes + memo._memory[1].nbytes <= 20_000
+    assert len(compute.seen) == 600 - len(memo)
+
+
 def test_nearly_unique_column_keeps_nothing():
     """Call ids are new in every batch: remembering them would only cost memory."""
     memo, compute = ArrowMemo(limit=100_000), Counting()
