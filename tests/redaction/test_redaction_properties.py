@@ -139,3 +139,27 @@ def test_timestamps_rewritten_in_place_equal_the_regex_path(cells, level):
     column = pa.array(cells, pa.string())
     for part in (column, column.slice(1)):
         assert op(part).to_pylist() == op._rewrite(part).to_pylist()
+
+
+IP_CELLS = st.one_of(
+    st.ip_addresses(v=4).map(str),
+    st.ip_addresses(v=6).map(str),
+    st.tuples(*[st.integers(0, 300)] * 4).map(lambda t: ".".join(map(str, t))),
+    st.text(st.sampled_from([*"0123456789. :abcdef", "\u0663"]), max_size=16),
+    st.none(),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(IP_CELLS, min_size=1, max_size=30), st.sampled_from([8, 16, 24, 32]))
+@example(["198.51.100.7", "010.1.2.3", " 1.2.3.4", "", None, "2001:db8::1"], 24)
+def test_ip_networks_built_from_bytes_equal_the_per_value_networks(cells, prefix):
+    """Dotted quads generalized column-wise give exactly what `ipaddress` gives per value."""
+    from redaction.operators.generalize import IpPrefix, _keep_blank
+
+    op = IpPrefix(prefix)
+    reference = _keep_blank(op.network)
+    expected = [None if c is None else reference(c) for c in cells]
+    column = pa.array(cells, pa.string())
+    assert op(column).to_pylist() == expected
+    assert op(column.slice(1)).to_pylist() == expected[1:]
