@@ -11,6 +11,7 @@ from redaction.operators import FieldContext, get_operator
 from redaction.operators.fpe import cipher_for
 from redaction.operators.mask import mask_text
 
+KEY_TEXT = "property-key-0123456789abcdef0123456789"
 KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=32, max_size=48)
 # NANP numbers in the reserved 555-01XX fictional range, each written in one of several formats.
 LINE = st.integers(min_value=100, max_value=199).map(lambda n: f"0{n}")  # 0100..0199
@@ -163,3 +164,21 @@ def test_ip_networks_built_from_bytes_equal_the_per_value_networks(cells, prefix
     column = pa.array(cells, pa.string())
     assert op(column).to_pylist() == expected
     assert op(column.slice(1)).to_pylist() == expected[1:]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.one_of(st.text(min_size=1, max_size=20).filter(str.strip), st.none()),
+                max_size=12), st.sampled_from(["PHONE_NUMBER", "PERSON", None]))  # fmt: skip
+def test_hashed_column_equals_per_value_tokens_across_chunks(values, entity):
+    """`hash_array` (one buffer per chunk) gives each cell the per-value token; nulls stay."""
+    import redaction.operators.pseudonymize as module
+    from redaction.operators.pseudonymize import Pseudonymizer
+
+    pseudonymizer = Pseudonymizer(key_from_text(KEY_TEXT).derive("pseudonymize"))
+    hasher = pseudonymizer.hasher(entity)
+    chunk, module._TOKENS_PER_CHUNK = module._TOKENS_PER_CHUNK, 3  # several chunks per column
+    try:
+        out = pseudonymizer.hash_array(entity, pa.array(values, pa.string()))
+    finally:
+        module._TOKENS_PER_CHUNK = chunk
+    assert out.to_pylist() == [None if v is None else hasher(v) for v in values]
