@@ -80,6 +80,13 @@ def _slots_in(keys: pa.Array, distinct: pa.Array) -> np.ndarray:
     return slot
 
 
+def _take_through(values: pa.Array, order: np.ndarray, indices: pa.Array) -> pa.Array:
+    """`values.take(order).take(indices)` with one string copy: the indices are composed first."""
+    codes = pc.fill_null(indices, 0).to_numpy(zero_copy_only=False)
+    nulls = indices.is_null().to_numpy(zero_copy_only=False) if indices.null_count else None
+    return values.take(pa.array(order[codes], mask=nulls))
+
+
 class ArrowMemo:
     """Results for values seen in earlier batches, kept as Arrow arrays.
 
@@ -132,14 +139,13 @@ class ArrowMemo:
         slot = _slots_in(keys, distinct)  # memory index per distinct value, -1 when new
         new = slot < 0
         if not new.any():
-            return results.take(pa.array(slot)).take(encoded.indices)
+            return _take_through(results, slot, encoded.indices)
         new_values = distinct.filter(pa.array(new))
         fresh = pc.cast(compute(new_values), self.out_type)
         self._remember(new_values, fresh)
         # One array of results per distinct value: remembered ones first, then the fresh ones.
         order = np.where(new, len(results) + np.cumsum(new) - 1, slot)
-        merged = pa.concat_arrays([results, fresh])
-        return merged.take(pa.array(order)).take(encoded.indices)
+        return _take_through(pa.concat_arrays([results, fresh]), order, encoded.indices)
 
     def _remember(self, keys: pa.Array, results: pa.Array) -> None:
         memory = self._memory
