@@ -52,12 +52,13 @@ def prepare(entity: str | None, text: pa.Array) -> Prepared | None:
     return rule(text) if rule else None
 
 
-def _mask(array: pa.Array) -> pa.Array:
+def false_if_null(array: pa.Array) -> pa.Array:
+    """A boolean mask whose nulls (null cells) are false."""
     return pc.fill_null(array, False)
 
 
 def _ascii(text: pa.Array) -> pa.Array:
-    return _mask(pc.match_substring_regex(text, ASCII_ONLY))
+    return false_if_null(pc.match_substring_regex(text, ASCII_ONLY))
 
 
 def _phones(text: pa.Array) -> Prepared:
@@ -70,20 +71,20 @@ def _phones(text: pa.Array) -> Prepared:
     """
     digits = pc.replace_substring_regex(text, r"[^0-9]+", "")
     count = pc.utf8_length(digits)
-    re2_shaped = _mask(pc.match_substring_regex(text, PHONE_SHAPE))
-    shaped = pc.and_(re2_shaped, _mask(pc.greater_equal(count, 7)))
-    plain = _mask(pc.match_substring_regex(text, _RE2_PLAIN_ASCII))
-    loose = pc.and_(pc.and_(pc.invert(re2_shaped), plain), _mask(pc.greater(count, 0)))
+    re2_shaped = false_if_null(pc.match_substring_regex(text, PHONE_SHAPE))
+    shaped = pc.and_(re2_shaped, false_if_null(pc.greater_equal(count, 7)))
+    plain = false_if_null(pc.match_substring_regex(text, _RE2_PLAIN_ASCII))
+    loose = pc.and_(pc.and_(pc.invert(re2_shaped), plain), false_if_null(pc.greater(count, 0)))
     unshaped_value = pc.if_else(loose, digits, text)
     if not pc.any(shaped).as_py():  # dial strings, channels: no phone-shaped cell
         return Prepared(unshaped_value, loose)
-    plus = _mask(pc.match_substring_regex(text, r"^\s*\+"))
+    plus = false_if_null(pc.match_substring_regex(text, r"^\s*\+"))
     nanp = pc.replace_substring_regex(
         pc.replace_substring_regex(digits, _NANP_10, r"+1\1"), _NANP_11, r"+\1"
     )
     with_plus = pc.binary_join_element_wise(pa.scalar("+"), digits, "")
-    nanp_done = _mask(pc.starts_with(nanp, "+"))
-    plus_done = _mask(pc.match_substring_regex(digits, _NANP_11))
+    nanp_done = false_if_null(pc.starts_with(nanp, "+"))
+    plus_done = false_if_null(pc.match_substring_regex(digits, _NANP_11))
     shaped_value = pc.if_else(plus, with_plus, nanp)
     shaped_final = pc.if_else(plus, plus_done, nanp_done)
     values = pc.if_else(shaped, shaped_value, unshaped_value)
@@ -93,7 +94,7 @@ def _phones(text: pa.Array) -> Prepared:
 
 def _trimmed_ascii(text: pa.Array) -> tuple[pa.Array, pa.Array]:
     trimmed = pc.utf8_trim(text, characters=ASCII_WHITESPACE)
-    ok = pc.and_(_ascii(text), _mask(pc.greater(pc.utf8_length(trimmed), 0)))
+    ok = pc.and_(_ascii(text), false_if_null(pc.greater(pc.utf8_length(trimmed), 0)))
     return trimmed, ok
 
 
@@ -139,6 +140,6 @@ _OTHER_WHITESPACE = (
 def split_caller_ids(text: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
     """(matched, name, number): the groups Python's caller-id pattern gives, where `matched`."""
     parts = pc.extract_regex(text, CALLER_ID)
-    plain = pc.invert(_mask(pc.match_substring_regex(text, _OTHER_WHITESPACE)))
-    matched = pc.and_(_mask(parts.is_valid()), plain)
+    plain = pc.invert(false_if_null(pc.match_substring_regex(text, _OTHER_WHITESPACE)))
+    matched = pc.and_(false_if_null(parts.is_valid()), plain)
     return matched, parts.field("name"), parts.field("number")

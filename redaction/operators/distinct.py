@@ -80,6 +80,12 @@ def _slots_in(keys: pa.Array, distinct: pa.Array) -> np.ndarray:
     return slot
 
 
+def spread(results: pa.Array, where: np.ndarray) -> pa.Array:
+    """`results` (one per true cell of `where`, in order) placed back at those cells; null at
+    the others."""
+    return results.take(pa.array(np.cumsum(where) - 1, mask=~where))
+
+
 def _take_through(values: pa.Array, order: np.ndarray, indices: pa.Array) -> pa.Array:
     """`values.take(order).take(indices)` with one string copy: the indices are composed first."""
     codes = pc.fill_null(indices, 0).to_numpy(zero_copy_only=False)

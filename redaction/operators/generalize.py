@@ -35,6 +35,7 @@ from redaction.operators.distinct import (
     changed_by,
     map_distinct,
     not_matching,
+    spread,
 )
 from redaction.operators.registry import FieldContext, register
 
@@ -272,8 +273,7 @@ def _ipv4_networks(text: pa.Array, quads: pa.Array, octets: int) -> pa.Array:
     out[from_input] = data[(starts[row] + at)[from_input]]
     out[~from_input] = zeros[(at - keep[row])[~from_input]]
     networks = pa.StringArray.from_buffers(count, pa.py_buffer(new_offsets), pa.py_buffer(out))
-    where = np.cumsum(quads.to_numpy(zero_copy_only=False)) - 1
-    return networks.take(pa.array(where, mask=~quads.to_numpy(zero_copy_only=False)))
+    return spread(networks, quads.to_numpy(zero_copy_only=False))
 
 
 def _zero_fields(text: pa.Array, where: pa.Array, edits: Sequence[tuple[int, str]]) -> pa.Array:

@@ -37,6 +37,7 @@ from redaction.operators.distinct import (
     as_text,
     map_distinct,
     not_matching,
+    spread,
 )
 from redaction.operators.registry import FieldContext, register
 
@@ -167,9 +168,7 @@ class Pseudonymizer:
         joined = pa.concat_arrays(tokens) if tokens else pa.array([], STRING)
         if not values.null_count:
             return joined
-        valid = values.is_valid().to_numpy(zero_copy_only=False)
-        where = np.cumsum(valid) - 1  # the index in `present` of each non-null cell
-        return joined.take(pa.array(where, mask=~valid))
+        return spread(joined, values.is_valid().to_numpy(zero_copy_only=False))
 
     def _pair(self, entity: str | None) -> tuple[Callable[[str], str], Callable[[str], str]]:
         if entity not in self._tokenizers:
@@ -256,10 +255,6 @@ def _token_array(prefix: bytes, digests: bytes) -> pa.Array:
     data[:, len(prefix) + 1 :: 2] = _HEX_DIGITS[raw & 0x0F]
     offsets = np.arange(0, (count + 1) * width, width, dtype=np.int32)
     return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data))
-
-
-def _mask(array: pa.Array) -> pa.Array:
-    return pc.fill_null(array, False)
 
 
 def _hmac_states(secret: bytes) -> tuple[Any, Any]:
@@ -369,7 +364,8 @@ class Pseudonymize:
         per_value = self.pseudonymizer.caller_id
         prepared = canonical.prepare(entities.PHONE_NUMBER, values)
         assert prepared is not None  # phone numbers always have a column-wise rule
-        phone = pc.and_(prepared.final, _mask(pc.starts_with(prepared.values, "+")))
+        plus = canonical.false_if_null(pc.starts_with(prepared.values, "+"))
+        phone = pc.and_(prepared.final, plus)
         if not pc.any(phone).as_py():
             return map_distinct(values, per_value)
         hashed = self.pseudonymizer.hash_array(
