@@ -149,7 +149,7 @@ def generate(kind: str, rows: int, out: Path, seed: int) -> int:
 def verify(path: Path, fmt: str | None = None) -> int:
     import detectors
 
-    profile = detectors.profile_dataset("verify", "billing", [path], fmt=fmt)
+    profile = detectors.profile_dataset("verify", "delivery", [path], fmt=fmt)
     personal = [f for f in profile.fields if f.is_personal]
     _say(detectors.format_profile_table(profile))
     if personal:
