@@ -182,3 +182,27 @@ def test_hashed_column_equals_per_value_tokens_across_chunks(values, entity):
     finally:
         module._TOKENS_PER_CHUNK = chunk
     assert out.to_pylist() == [None if v is None else hasher(v) for v in values]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(CELLS, min_size=1, max_size=30))
+@example(['"Jane Roe " <5145550100>', '"" <5145550100>', '"Ann" <>', '"A"<5145550100>',
+          ' "A" <1>', '"A" <1> ', '"A  B" <(514) 555-0100>', None])  # fmt: skip
+def test_usual_caller_id_split_equals_the_general_pattern(cells):
+    """The fast pattern for `"Name" <number>` cells gives the groups the general one gives."""
+    import pyarrow.compute as pc
+
+    from redaction.operators import canonical
+
+    column = pa.array(cells, pa.string())
+    matched, names, numbers = canonical.split_caller_ids(column)
+    general = pc.extract_regex(column, canonical.CALLER_ID)
+    for i, cell in enumerate(cells):
+        if matched[i].as_py():
+            assert general[i].is_valid
+            assert names[i].as_py() == general[i]["name"].as_py()
+            assert numbers[i].as_py() == general[i]["number"].as_py()
+        elif cell is not None and general[i].is_valid:  # only other Unicode spaces keep a cell out
+            assert canonical.false_if_null(
+                pc.match_substring_regex(pa.array([cell]), canonical._OTHER_WHITESPACE)
+            )[0].as_py()
