@@ -93,9 +93,24 @@ def normalise_phone(text: str) -> str:
     return _e164_or_digits(("+" if plus else "") + digits)
 
 
-@lru_cache(maxsize=1 << 18)
 def _e164_or_digits(canonical: str) -> str:
-    return to_e164(canonical, DEFAULT_REGION) or canonical.lstrip("+")
+    """E.164 of a `[+]digits` string, or its digits when it is not a valid number."""
+    return _e164(_dialled_as_plus(canonical)) or canonical.lstrip("+")
+
+
+@lru_cache(maxsize=1 << 18)
+def _e164(canonical: str) -> str | None:
+    return to_e164(canonical, DEFAULT_REGION)
+
+
+def _dialled_as_plus(canonical: str) -> str:
+    """The `+` form `parse_phone` gives libphonenumber for an international dialling prefix
+    (`011…`, `00…`), so `01133…` and `+33…` share one parse; other strings are unchanged."""
+    if canonical.startswith("011") and len(canonical) > 11:
+        return "+" + canonical[3:]
+    if canonical.startswith("00") and len(canonical) > 10:
+        return "+" + canonical[2:]
+    return canonical
 
 
 def _parse_phones(canonical_forms: pa.Array) -> pa.Array:

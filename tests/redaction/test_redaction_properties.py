@@ -206,3 +206,15 @@ def test_usual_caller_id_split_equals_the_general_pattern(cells):
             assert canonical.false_if_null(
                 pc.match_substring_regex(pa.array([cell]), canonical._OTHER_WHITESPACE)
             )[0].as_py()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["011", "00", "0011", "0111", "01", "000", "+", ""]),
+       st.text("0123456789", min_size=4, max_size=14))  # fmt: skip
+def test_dialling_prefix_shares_the_parse_of_the_plus_form(prefix, digits):
+    """`011…`/`00…` are given libphonenumber as `+…`, exactly as `parse_phone` does itself."""
+    from detectors.validators import to_e164
+    from redaction.operators.pseudonymize import _dialled_as_plus
+
+    canonical = prefix + digits
+    assert to_e164(_dialled_as_plus(canonical), "US") == to_e164(canonical, "US")
