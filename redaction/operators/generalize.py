@@ -137,7 +137,8 @@ class IpPrefix:
         except ValueError:
             return None
         bits = self.prefix if address.version == 4 else IPV6_PREFIX
-        return str(ipaddress.ip_network(f"{address}/{bits}", strict=False).network_address)
+        host_bits = address.max_prefixlen - bits  # the network address: host bits cleared
+        return str(type(address)(int(address) >> host_bits << host_bits))
 
     def __call__(self, array: pa.Array) -> pa.Array:
         if self.prefix not in _IPV4_REWRITE:

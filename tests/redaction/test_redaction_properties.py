@@ -218,3 +218,16 @@ def test_dialling_prefix_shares_the_parse_of_the_plus_form(prefix, digits):
 
     canonical = prefix + digits
     assert to_e164(_dialled_as_plus(canonical), "US") == to_e164(canonical, "US")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.ip_addresses(), st.sampled_from([0, 8, 16, 20, 24, 32]))
+def test_ip_network_is_the_standard_library_network_address(address, prefix):
+    """`IpPrefix.network` gives what `ipaddress.ip_network(...).network_address` gives."""
+    import ipaddress
+
+    from redaction.operators.generalize import IPV6_PREFIX, IpPrefix
+
+    bits = prefix if address.version == 4 else IPV6_PREFIX
+    expected = str(ipaddress.ip_network(f"{address}/{bits}", strict=False).network_address)
+    assert IpPrefix(prefix).network(str(address)) == expected
