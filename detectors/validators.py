@@ -41,6 +41,17 @@ def iban_valid(text: str) -> bool:
     return _iban.is_valid(text)
 
 
+def international_as_plus(text: str, digits: str) -> str | None:
+    """`+` and the digits after an international dialling prefix (`011…` from North America,
+    `00…` elsewhere), as `parse_phone` reads such a number; None when `text` has no such prefix.
+    `digits` are the digits of `text`."""
+    if text.startswith("011") and len(digits) > 11:
+        return "+" + digits[3:]
+    if text.startswith("00") and len(digits) > 10:
+        return "+" + digits[2:]
+    return None
+
+
 def parse_phone(text: str, default_region: str = "US") -> phonenumbers.PhoneNumber | None:
     """Parse a phone number as switches and people write it; None when it is not a valid number.
 
@@ -56,10 +67,8 @@ def parse_phone(text: str, default_region: str = "US") -> phonenumbers.PhoneNumb
         "CA",
     ):
         candidate = "+" + digits
-    elif candidate.startswith("011") and len(digits) > 11:
-        candidate = "+" + digits[3:]
-    elif candidate.startswith("00") and len(digits) > 10:
-        candidate = "+" + digits[2:]
+    else:
+        candidate = international_as_plus(candidate, digits) or candidate
     try:
         number = phonenumbers.parse(candidate, default_region)
     except phonenumbers.NumberParseException:

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detectors.settings import DetectionSettings
-from detectors.validators import parse_phone
+from detectors.validators import international_as_plus, parse_phone
 
 _NANP_REGIONS = ("US", "CA")
 
@@ -50,11 +50,7 @@ def _international_key(value: str) -> str:
     digits = "".join(ch for ch in value if ch.isdigit())
     if value.startswith("+"):
         return "+" + digits
-    if value.startswith("011") and len(digits) > 11:
-        return "+" + digits[3:]
-    if value.startswith("00") and len(digits) > 10:
-        return "+" + digits[2:]
-    return value
+    return international_as_plus(value, digits) or value
 
 
 def _nanp_valid(national: pa.Array) -> np.ndarray:

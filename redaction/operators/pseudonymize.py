@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detectors import entities
-from detectors.validators import digits_only, to_e164
+from detectors.validators import digits_only, international_as_plus, to_e164
 from redaction.errors import MissingKeyError
 from redaction.operators import canonical
 from redaction.operators.distinct import (
@@ -106,11 +106,7 @@ def _e164(canonical: str) -> str | None:
 def _dialled_as_plus(canonical: str) -> str:
     """The `+` form `parse_phone` gives libphonenumber for an international dialling prefix
     (`011…`, `00…`), so `01133…` and `+33…` share one parse; other strings are unchanged."""
-    if canonical.startswith("011") and len(canonical) > 11:
-        return "+" + canonical[3:]
-    if canonical.startswith("00") and len(canonical) > 10:
-        return "+" + canonical[2:]
-    return canonical
+    return international_as_plus(canonical, canonical) or canonical
 
 
 def _parse_phones(canonical_forms: pa.Array) -> pa.Array:
