@@ -83,7 +83,7 @@ def verify_output(
                 sample = next((v for v in batch.column(name).to_pylist() if v is not None), "")
                 tally.add(name, "DROPPED_COLUMN", batch.num_rows, sample)
                 continue
-            if not _needs_check(name, plan):
+            if not _needs_check(planned):
                 continue
             values = as_array(batch.column(name))
             # Shape checks are Arrow compute: columns are checked side by side.
@@ -163,10 +163,9 @@ def _is_text(kind: pa.DataType) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
-def _needs_check(name: str, plan: RedactionPlan) -> bool:
+def _needs_check(planned: PlannedColumn | None) -> bool:
     """A column whose values verification reads: checked ones and any the plan does not keep
     (Parquet is columnar, so columns allowed in clear are not even decoded)."""
-    planned = next((c for c in plan.columns if c.field == name), None)
     if planned is None or planned.dropped:
         return True
     return planned.operator not in UNCHECKED_OPERATORS and planned.verdict is not Verdict.ALLOW
@@ -185,7 +184,8 @@ def output_format(path: Path, fmt: str | None = None) -> str:
 def _read_output(path: Path, plan: RedactionPlan, fmt: str | None) -> Iterator[pa.RecordBatch]:
     if output_format(path, fmt) == "parquet":
         parquet = pq.ParquetFile(path)
-        names = [n for n in parquet.schema_arrow.names if _needs_check(n, plan)]
+        by_name = {c.field: c for c in plan.columns}
+        names = [n for n in parquet.schema_arrow.names if _needs_check(by_name.get(n))]
         yield from parquet_batches(parquet, _BATCH, columns=names)
         return
     types = {f.name: f.type for f in plan.output_schema}

@@ -113,7 +113,7 @@ class TimeLevel:
             rewritten = pc.if_else(timed, midnight, rewritten)
         else:  # a date without a time is already coarser than an hour
             rewritten = pc.if_else(timed, rewritten, text)
-        return pc.if_else(ok, rewritten, pa.scalar(None, pa.string()))
+        return pc.if_else(ok, rewritten, _NULL_TEXT)
 
     def violations(self, array: pa.Array) -> pa.Array:
         array = as_array(array)
@@ -148,7 +148,7 @@ class IpPrefix:
         networks = _ipv4_networks(text, fast, self.prefix // 8)
         if pc.all(pc.or_(fast, pc.is_null(text))).as_py():
             return networks
-        rest = pc.if_else(fast, pa.scalar(None, pa.string()), text)
+        rest = pc.if_else(fast, _NULL_TEXT, text)
         network = _keep_blank(self.network)
         slow = self._parsed.map(rest, lambda new: pa.array([network(v) for v in new.to_pylist()]))
         return pc.if_else(fast, networks, slow)
@@ -162,7 +162,7 @@ class IpPrefix:
         done = pc.fill_null(pc.match_substring_regex(text, _IPV4_DONE[self.prefix]), False)
         if pc.all(pc.or_(done, pc.is_null(text))).as_py():
             return pc.fill_null(pc.invert(done), False)
-        rest = changed_by(self, pc.if_else(done, pa.scalar(None, pa.string()), text))
+        rest = changed_by(self, pc.if_else(done, _NULL_TEXT, text))
         return pc.and_(pc.invert(done), rest)
 
 
