@@ -1,4 +1,7 @@
-"""Re-scan a written output for personal data the plan says must not be there in clear.
+"""Scan a delivery's output for personal data the plan says must not be there in clear.
+
+`OutputVerifier` checks the batches a delivery writes, as it writes them; `verify_output` re-reads
+a written file. Both check the same way.
 
 Per column, by operator:
 - `pseudonymize`, `redact`, `mask`: every cell must have the operator's output shape (a token,
@@ -18,8 +21,10 @@ A dropped column that is present in the output is a residual too.
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +37,7 @@ import detectors
 from detectors.reading import parquet_batches
 from detectors.settings import DetectionSettings
 from policy.decisions import Verdict
-from redaction.errors import OutputFormatError
+from redaction.errors import OutputFormatError, OutputWriteError
 from redaction.operators.distinct import as_array, as_text
 from redaction.operators.freetext import left_in_clear
 from redaction.plan import PlannedColumn, RedactionPlan, column_pool
@@ -50,18 +55,69 @@ class _Tally:
     def __init__(self) -> None:
         self.counts: Counter[tuple[str, str]] = Counter()
         self.samples: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()  # structured and free-text checks run in two threads
 
     def add(self, column: str, entity: str, count: int, sample: object) -> None:
         if count <= 0:
             return
-        self.counts[column, entity] += count
-        self.samples.setdefault((column, entity), detectors.mask_value(sample, entity))
+        masked = detectors.mask_value(sample, entity)
+        with self._lock:
+            self.counts[column, entity] += count
+            self.samples.setdefault((column, entity), masked)
 
     def findings(self) -> tuple[ResidualFinding, ...]:
         return tuple(
             ResidualFinding(column, entity, count, self.samples[column, entity])
             for (column, entity), count in sorted(self.counts.items())
         )
+
+
+class OutputVerifier:
+    """Checks output batches as they are written and collects the residuals.
+
+    A delivery checks the very batches it hands to the writer: structured columns in the writer's
+    thread (Arrow compute, beside the Parquet encoder), free-text columns in the thread that
+    transforms them (the one spaCy pipeline is never used from two threads). `written_rows`
+    then proves the file holds those batches. `verify_output` re-reads a finished file instead.
+    """
+
+    def __init__(self, plan: RedactionPlan, settings: DetectionSettings | None = None) -> None:
+        self._settings = settings
+        self._by_name = {c.field: c for c in plan.columns}
+        self._tally = _Tally()
+
+    def check(self, batch: pa.RecordBatch, pool: ThreadPoolExecutor | None = None) -> None:
+        """Every column of `batch`: structured ones (side by side on `pool`), then free text."""
+        self.check_structured(batch, pool)
+        self.check_text(batch)
+
+    def check_structured(
+        self, batch: pa.RecordBatch, pool: ThreadPoolExecutor | None = None
+    ) -> None:
+        """Columns the plan drops, and every structured column's output shape."""
+        checked = []
+        for name in batch.schema.names:
+            planned = self._by_name.get(name)
+            if planned is None or planned.dropped:
+                sample = next((v for v in batch.column(name).to_pylist() if v is not None), "")
+                self._tally.add(name, "DROPPED_COLUMN", batch.num_rows, sample)
+            elif _needs_check(planned) and not planned.free_text:
+                values = as_array(batch.column(name))
+                shape = pool.submit(_violations, planned, values) if pool else None
+                checked.append((planned, values, shape))
+        for planned, values, shape in checked:
+            bad = shape.result() if shape else _violations(planned, values)
+            _check_structured(planned, values, self._settings, self._tally, bad)
+
+    def check_text(self, batch: pa.RecordBatch) -> None:
+        """Detected spans in free-text columns that are not our tokens or placeholders."""
+        for name in batch.schema.names:
+            planned = self._by_name.get(name)
+            if planned is not None and planned.free_text and _needs_check(planned):
+                _check_text(planned, as_array(batch.column(name)), self._settings, self._tally)
+
+    def findings(self) -> tuple[ResidualFinding, ...]:
+        return self._tally.findings()
 
 
 def verify_output(
@@ -71,30 +127,31 @@ def verify_output(
     fmt: str | None = None,
 ) -> tuple[ResidualFinding, ...]:
     """Residual personal data in the output at `path` (Parquet or CSV), per column and entity."""
-    path = Path(path)
-    tally = _Tally()
-    by_name = {c.field: c for c in plan.columns}
+    verifier = OutputVerifier(plan, settings)
     pool = column_pool()
-    for batch in _read_output(path, plan, fmt):
-        checked = []
-        for name in batch.schema.names:
-            planned = by_name.get(name)
-            if planned is None or planned.dropped:
-                sample = next((v for v in batch.column(name).to_pylist() if v is not None), "")
-                tally.add(name, "DROPPED_COLUMN", batch.num_rows, sample)
-                continue
-            if not _needs_check(planned):
-                continue
-            values = as_array(batch.column(name))
-            # Shape checks are Arrow compute: columns are checked side by side.
-            shape = None if planned.free_text else pool.submit(_violations, planned, values)
-            checked.append((planned, values, shape))
-        for planned, values, shape in checked:
-            if shape is None:
-                _check_text(planned, values, settings, tally)
-            else:
-                _check_structured(planned, values, settings, tally, shape.result())
-    return tally.findings()
+    for batch in _read_output(Path(path), plan, fmt):
+        verifier.check(batch, pool)
+    return verifier.findings()
+
+
+def written_rows(path: Path, plan: RedactionPlan, fmt: str | None = None) -> int:
+    """Rows in the output file at `path`, once its columns are shown to be the plan's.
+
+    Parquet answers from its footer; a CSV is read back. Raises `OutputWriteError` when the file
+    holds other columns than the plan's output schema.
+    """
+    path = Path(path)
+    if output_format(path, fmt) == "parquet":
+        metadata = pq.read_metadata(path)
+        names, rows = metadata.schema.to_arrow_schema().names, metadata.num_rows
+    else:
+        reader = pacsv.open_csv(path, convert_options=_csv_types(plan))
+        names, rows = reader.schema.names, sum(b.num_rows for b in reader)
+    if names != plan.output_schema.names:
+        raise OutputWriteError(
+            f"{path.name}: holds the columns {names}, not the plan's {plan.output_schema.names}"
+        )
+    return rows
 
 
 def _violations(planned: PlannedColumn, values: pa.Array) -> np.ndarray:
@@ -188,8 +245,11 @@ def _read_output(path: Path, plan: RedactionPlan, fmt: str | None) -> Iterator[p
         names = [n for n in parquet.schema_arrow.names if _needs_check(by_name.get(n))]
         yield from parquet_batches(parquet, _BATCH, columns=names)
         return
+    yield from pacsv.open_csv(path, convert_options=_csv_types(plan))
+
+
+def _csv_types(plan: RedactionPlan) -> pacsv.ConvertOptions:
     types = {f.name: f.type for f in plan.output_schema}
-    options = pacsv.ConvertOptions(
+    return pacsv.ConvertOptions(
         column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False
     )
-    yield from pacsv.open_csv(path, convert_options=options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from conftest import CDR_SCHEMA, KEY_TEXT, cdr_decision
 
 import redaction.delivery
 from redaction import build_plan, combine_results, deliver, verify_output
+from redaction.errors import OutputWriteError
 from redaction.operators.pseudonymize import Pseudonymize
 from redaction.results import DeliveryOutcome
 
@@ -95,6 +97,34 @@ def test_verification_blocks_a_phone_left_in_clear(cdr_csv: Path, tmp_path: Path
     assert (finding.column, finding.entity_type, finding.count) == ("src", "PHONE_NUMBER", 1)
     assert "5550123" not in finding.masked_sample and "5550123" not in str(result)
     assert result.blocked_reasons[0].startswith("column 'src': 1 PHONE_NUMBER value(s) in clear")
+
+
+def test_a_file_holding_other_rows_than_written_is_not_published(
+    cdr_csv: Path, tmp_path: Path, key, monkeypatch
+):
+    """A writer that loses a batch (simulated) is caught by the footer check: no file is left."""
+    real = redaction.delivery._writer
+
+    @contextlib.contextmanager
+    def lossy(path, plan, fmt):
+        with real(path, plan, fmt) as write:
+            lost = []
+
+            def write_all_but_one(batch):
+                if lost or not batch.num_rows:
+                    write(batch)
+                else:
+                    lost.append(batch.num_rows)
+
+            yield write_all_but_one
+
+    monkeypatch.setattr(redaction.delivery, "_writer", lossy)
+    out = tmp_path / "out"
+    with pytest.raises(
+        OutputWriteError, match=r"2 rows were written to cdr-quality\.parquet but the file holds 1"
+    ):
+        deliver(_plan(key), [cdr_csv], out, batch_size=1)
+    assert list(out.iterdir()) == []
 
 
 def test_verify_output_on_a_hand_written_file(tmp_path: Path, key):

@@ -13,7 +13,9 @@ from conftest import CDR_SCHEMA, F, cdr_decision
 import detectors
 from policy.decisions import Verdict
 from redaction import build_plan, verify_output
+from redaction.errors import OutputWriteError
 from redaction.operators import FieldContext, get_operator
+from redaction.verify import OutputVerifier, written_rows
 
 PHONES = ["5145550123", "+1 (604) 555-0199", "4155550100", "2125550142", "+44 20 7946 0958"]
 
@@ -87,3 +89,33 @@ def test_a_dropped_column_in_the_output_is_a_residual(tmp_path: Path, key):
     )  # fmt: skip
     (finding,) = verify_output(_write(tmp_path, plan, [CLEAN]), dropping)
     assert (finding.column, finding.entity_type) == ("consent", "DROPPED_COLUMN")
+
+
+def test_batches_checked_as_written_give_the_file_findings(tmp_path: Path, key):
+    """`OutputVerifier` on the batches and `verify_output` on the file they make agree."""
+    plan = build_plan(cdr_decision(row_filters=False), CDR_SCHEMA, key)
+    rows = [CLEAN, {**CLEAN, "src_ip": "203.0.113.77", "start": "2026-01-05 13:45:12"},
+            {**CLEAN, "clid": '"Jane Roe" <5145550123>'}]  # fmt: skip
+    table = pa.Table.from_pylist(rows, schema=plan.output_schema)
+    verifier = OutputVerifier(plan)
+    for batch in table.to_batches(max_chunksize=2):
+        verifier.check(batch)
+    found = verifier.findings()
+    assert {(f.column, f.count) for f in found} == {("src_ip", 1), ("start", 1), ("clid", 1)}
+    assert found == verify_output(_write(tmp_path, plan, rows), plan)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_written_rows_counts_the_file_and_checks_its_columns(tmp_path: Path, key, fmt):
+    """Rows from the footer (Parquet) or a read-back (CSV); other columns than the plan's are
+    an error naming the file."""
+    plan = build_plan(cdr_decision(row_filters=False), CDR_SCHEMA, key)
+    assert written_rows(_write(tmp_path, plan, [CLEAN] * 3, fmt), plan) == 3
+    other = pa.table({"src": ["PHONE_0123456789abcdef"]})
+    path = tmp_path / f"other.{fmt}"
+    if fmt == "parquet":
+        pq.write_table(other, path)
+    else:
+        pacsv.write_csv(other, path)
+    with pytest.raises(OutputWriteError, match=f"other.{fmt}: holds the columns"):
+        written_rows(path, plan)
