@@ -34,6 +34,7 @@ from redaction.errors import (
 from redaction.keys import DEFAULT_KEY_ENV, MIN_KEY_CHARS, Key
 from redaction.operators import ColumnOp, FieldContext, get_operator
 from redaction.operators.basic import Drop
+from redaction.operators.distinct import MemoryBank
 from redaction.operators.freetext import FreeText
 from redaction.operators.pseudonymize import pseudonymizer_for
 from redaction.operators.registry import check_param_names
@@ -128,9 +129,12 @@ def build_plan(
     _check_key(decision, key)
     problems: list[RedactionError] = []
     columns: list[PlannedColumn] = []
+    memories = MemoryBank()
     for schema_field in schema:
         try:
-            planned = _plan_column(decided[schema_field.name], schema_field.type, key, settings)
+            planned = _plan_column(
+                decided[schema_field.name], schema_field.type, key, settings, memories
+            )
             columns.append(planned)
         except PlanError as exc:
             problems.append(exc)
@@ -272,10 +276,11 @@ def _plan_column(
     input_type: pa.DataType,
     key: Key | None,
     settings: DetectionSettings | None,
+    memories: MemoryBank,
 ) -> PlannedColumn:
     name = _operator_name(decision)
     params = dict(decision.params)  # a plain dict: plans are pickled to task workers
-    ctx = FieldContext(decision.field, tuple(decision.entity_types), input_type, key)
+    ctx = FieldContext(decision.field, tuple(decision.entity_types), input_type, key, memories)
     spec = get_operator(name)
     check_param_names(spec, params, decision.field)
     op: ColumnOp

@@ -6,6 +6,7 @@ Identifiers in telecom exports repeat a lot (KNOWN.md: 1.44M rows/s on distinct 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -98,26 +99,34 @@ class ArrowMemo:
 
     A batch's known values are found column-wise (`pc.index_in`); only its new distinct values
     are computed, so a subscriber seen in batch 1 costs no Python work in batch 900. Holds at most
-    `limit` values and `max_bytes` of keys and results. A column whose first batch is nearly all
-    distinct (call ids, channels) keeps nothing: every batch would be new. Raw values stay in
-    this process: never pickled.
+    `limit` values and `max_bytes` of keys and results. Unless `judge_first_batch` is false (a
+    shared memory), a column whose first batch is nearly all distinct (call ids, channels) keeps
+    nothing: every batch would be new. Raw values stay in this process: never pickled.
 
-    Safe to share between threads (one plan delivers several files at once): each call reads one
-    snapshot of (keys, results) and a new snapshot replaces it in one assignment, so keys and
-    results always match; a concurrent addition may be lost, which only costs a recomputation.
+    Safe to share between threads (columns of one plan share memories, and one plan may deliver
+    several files at once): each call reads one snapshot of (keys, results); additions are made
+    under a lock and skip keys another thread added since that snapshot, so keys stay distinct
+    and always match their results.
     """
 
     def __init__(
-        self, limit: int, out_type: pa.DataType = STRING, max_bytes: int = MEMO_BYTES
+        self,
+        limit: int,
+        out_type: pa.DataType = STRING,
+        max_bytes: int = MEMO_BYTES,
+        judge_first_batch: bool = True,
     ) -> None:
         self.limit = limit
         self.out_type = out_type
         self.max_bytes = max_bytes
+        self.judge_first_batch = judge_first_batch
         self._memory: tuple[pa.Array, pa.Array] | None = None
-        self._unique: bool | None = None
+        self._unique: bool | None = None if judge_first_batch else False
+        self._adding = threading.Lock()
 
     def __getstate__(self) -> dict[str, object]:
-        return {"limit": self.limit, "out_type": self.out_type, "max_bytes": self.max_bytes}
+        return {"limit": self.limit, "out_type": self.out_type, "max_bytes": self.max_bytes,
+                "judge_first_batch": self.judge_first_batch}  # fmt: skip
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__(**state)  # type: ignore[misc, arg-type]
@@ -139,7 +148,7 @@ class ArrowMemo:
         if memory is None or not len(distinct):
             fresh = pc.cast(compute(distinct), self.out_type)
             if not self._unique:
-                self._remember(distinct, fresh)
+                self._remember(distinct, fresh, memory)
             return fresh.take(encoded.indices)
         keys, results = memory
         slot = _slots_in(keys, distinct)  # memory index per distinct value, -1 when new
@@ -148,25 +157,62 @@ class ArrowMemo:
             return _take_through(results, slot, encoded.indices)
         new_values = distinct.filter(pa.array(new))
         fresh = pc.cast(compute(new_values), self.out_type)
-        self._remember(new_values, fresh)
+        self._remember(new_values, fresh, memory)
         # One array of results per distinct value: remembered ones first, then the fresh ones.
         order = np.where(new, len(results) + np.cumsum(new) - 1, slot)
         return _take_through(pa.concat_arrays([results, fresh]), order, encoded.indices)
 
-    def _remember(self, keys: pa.Array, results: pa.Array) -> None:
-        memory = self._memory
-        held = 0 if memory is None else len(memory[0])
-        held_bytes = 0 if memory is None else memory[0].nbytes + memory[1].nbytes
-        room = self.limit - held
-        if room <= 0 or not len(keys) or held_bytes >= self.max_bytes:
-            return
-        per_value = (keys.nbytes + results.nbytes) / len(keys)
-        room = min(room, int((self.max_bytes - held_bytes) / per_value))
-        keys, results = keys.slice(0, room), results.slice(0, room)
-        if memory is None:
-            self._memory = (keys, results)
-        else:
-            self._memory = (
-                pa.concat_arrays([memory[0], keys]),
-                pa.concat_arrays([memory[1], results]),
-            )
+    def _remember(
+        self,
+        keys: pa.Array,
+        results: pa.Array,
+        seen: tuple[pa.Array, pa.Array] | None,
+    ) -> None:
+        """Add `keys` (new against the snapshot `seen`) and their results, within the bounds."""
+        with self._adding:
+            memory = self._memory
+            if memory is not None and memory is not seen:  # another thread added meanwhile
+                added = memory[0].slice(0 if seen is None else len(seen[0]))
+                fresh = pc.invert(pc.is_in(keys, value_set=added))
+                keys, results = keys.filter(fresh), results.filter(fresh)
+            held = 0 if memory is None else len(memory[0])
+            held_bytes = 0 if memory is None else memory[0].nbytes + memory[1].nbytes
+            room = self.limit - held
+            if room <= 0 or not len(keys) or held_bytes >= self.max_bytes:
+                return
+            per_value = (keys.nbytes + results.nbytes) / len(keys)
+            room = min(room, int((self.max_bytes - held_bytes) / per_value))
+            keys, results = keys.slice(0, room), results.slice(0, room)
+            if memory is None:
+                self._memory = (keys, results)
+            else:
+                self._memory = (
+                    pa.concat_arrays([memory[0], keys]),
+                    pa.concat_arrays([memory[1], results]),
+                )
+
+
+class MemoryBank:
+    """The memories one plan's columns share, by scope and name: a phone number in `src`, `dst`
+    and inside `clid` is looked up and tokenized once. Holds raw values; never pickled."""
+
+    def __init__(self) -> None:
+        self._memos: dict[tuple[bytes, str], ArrowMemo] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"MemoryBank({len(self._memos)} memories)"
+
+    def __getstate__(self) -> dict[str, object]:
+        return {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__()  # type: ignore[misc]
+
+    def memo(self, scope: bytes, name: str) -> ArrowMemo:
+        """The memory `name` within `scope` (e.g. a key fingerprint), made on first use."""
+        with self._lock:
+            if (scope, name) not in self._memos:
+                # Shared: one column's nearly distinct first batch does not decide for the others.
+                self._memos[scope, name] = ArrowMemo(MEMO_MAX, judge_first_batch=False)
+            return self._memos[scope, name]

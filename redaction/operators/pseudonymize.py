@@ -33,6 +33,7 @@ from redaction.operators.distinct import (
     MEMO_MAX,
     STRING,
     ArrowMemo,
+    MemoryBank,
     as_array,
     as_text,
     map_distinct,
@@ -149,6 +150,11 @@ class Pseudonymizer:
     def __setstate__(self, state: dict[str, bytes]) -> None:
         object.__setattr__(self, "secret", state["secret"])
         object.__setattr__(self, "_tokenizers", {})
+
+    @property
+    def scope(self) -> bytes:
+        """Names this sub-key's memories in a `MemoryBank` without holding the key."""
+        return hashlib.sha256(b"teleprivacy memory scope:" + self.secret).digest()
 
     def token(self, entity: str | None, value: str) -> str:
         """The token for `value`: empty stays empty; same normalised value, same token."""
@@ -295,19 +301,25 @@ def is_caller_id(ctx: FieldContext) -> bool:
 @dataclass(frozen=True)
 class Pseudonymize:
     """Tokens for a column. Identifiers are normalised column-wise where that is exact
-    (`canonical`), then each distinct value is looked up in per-column memories of earlier
-    batches (`ArrowMemo`, at most `MEMO_MAX` values and `MEMO_BYTES` each, so memory stays
-    bounded however long the input); only values never seen before reach Python."""
+    (`canonical`), then each distinct value is looked up in memories of earlier batches
+    (`ArrowMemo`, at most `MEMO_MAX` values and `MEMO_BYTES` each, so memory stays bounded
+    however long the input); only values never seen before reach Python.
+
+    A column of phone numbers shares its memory with the plan's other ones (`memories`): `src`,
+    `dst` and the numbers inside `clid` hold the same subscribers, so each is tokenized once.
+    Other columns (dial strings, channels, names) keep their own: their values are theirs alone
+    and would only crowd a shared memory."""
 
     pseudonymizer: Pseudonymizer
     entity: str | None
     caller_id: bool = False
     output_type: pa.DataType = STRING
+    memories: MemoryBank | None = field(default=None, repr=False, compare=False)
     _memos: dict[str, ArrowMemo] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:  # the memos hold raw values: never pickled
         return {k: getattr(self, k) for k in ("pseudonymizer", "entity", "caller_id",
-                                              "output_type")}  # fmt: skip
+                                              "output_type", "memories")}  # fmt: skip
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in {**state, "_memos": {}}.items():
@@ -319,14 +331,23 @@ class Pseudonymize:
             return self._caller_ids(text)
         return self._tokens(self.entity, text)
 
-    def _memo(self, name: str) -> ArrowMemo:
+    def _memo(self, name: str, first: pa.Array | None = None) -> ArrowMemo:
+        """The memory `name`, made on first use: shared for phone numbers (when the column's
+        `first` values are written like them) and their parses, this column's own otherwise."""
         if name not in self._memos:
-            self._memos[name] = ArrowMemo(MEMO_MAX)
+            shared = name == _PARSE_MEMO or (
+                name == entities.PHONE_NUMBER and first is not None and _phone_column(first)
+            )
+            if shared and self.memories is not None:
+                self._memos[name] = self.memories.memo(self.pseudonymizer.scope, name)
+            else:
+                self._memos[name] = ArrowMemo(MEMO_MAX)
         return self._memos[name]
 
     def _tokens(self, entity: str | None, text: pa.Array) -> pa.Array:
         """Tokens from memory for values seen before, computed for new ones."""
-        return self._memo(entity or "").map(text, lambda new: self._new_tokens(entity, new))
+        memo = self._memo(entity or "", text)
+        return memo.map(text, lambda new: self._new_tokens(entity, new))
 
     def _caller_ids(self, text: pa.Array) -> pa.Array:
         return self._memo("caller_id").map(text, self._new_caller_ids)
@@ -339,7 +360,7 @@ class Pseudonymize:
             return map_distinct(values, tokenize)
         final, values = prepared.final, prepared.values
         if prepared.parse is not None and pc.any(prepared.parse).as_py():
-            parsed = self._memo("phone_parse").map(pc.if_else(prepared.parse, values, _NULL),
+            parsed = self._memo(_PARSE_MEMO).map(pc.if_else(prepared.parse, values, _NULL),
                                                    _parse_phones)  # fmt: skip
             values = pc.if_else(prepared.parse, parsed, values)
             final = pc.or_(final, prepared.parse)
@@ -391,6 +412,19 @@ class Pseudonymize:
         return not_matching(array, CALLER_ID_TOKENS if self.caller_id else TOKEN_RE2)
 
 
+_PARSE_MEMO = "phone_parse"
+PHONE_COLUMN_SHARE = 0.9  # of a column's first non-blank cells written like phone numbers
+
+
+def _phone_column(first: pa.Array) -> bool:
+    """Most non-blank cells of `first` are written like phone numbers (not dial strings)."""
+    filled = pc.sum(pc.greater(pc.utf8_length(first), 0)).as_py() or 0
+    shaped = pc.sum(pc.match_substring_regex(first, canonical.PHONE_SHAPE)).as_py() or 0
+    return filled > 0 and shaped >= PHONE_COLUMN_SHARE * filled
+
+
 @register("pseudonymize", keyed=True)
 def build_pseudonymize(params: Mapping[str, Any], ctx: FieldContext) -> Pseudonymize:
-    return Pseudonymize(pseudonymizer_for(ctx), ctx.entity, is_caller_id(ctx))
+    return Pseudonymize(
+        pseudonymizer_for(ctx), ctx.entity, is_caller_id(ctx), memories=ctx.memories
+    )

@@ -7,13 +7,14 @@ small frozen, picklable object that transforms a whole Arrow array at once.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import pyarrow as pa
 
 from redaction.errors import InvalidParamsError, UnknownOperatorError
 from redaction.keys import Key
+from redaction.operators.distinct import MemoryBank
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class FieldContext:
     entity_types: tuple[str, ...]
     input_type: pa.DataType
     key: Key | None = None
+    # Memories the plan's columns share (`distinct.MemoryBank`); None: each column its own.
+    memories: MemoryBank | None = field(default=None, repr=False, compare=False)
 
     @property
     def entity(self) -> str | None:

@@ -6,7 +6,7 @@ import pickle
 
 import pyarrow as pa
 
-from redaction.operators.distinct import ArrowMemo
+from redaction.operators.distinct import ArrowMemo, MemoryBank
 
 
 class Counting:
@@ -85,3 +85,37 @@ def test_threads_sharing_one_memo_always_get_their_own_values_results():
     with ThreadPoolExecutor(8) as pool:
         assert all(pool.map(batch, range(64)))
     assert len(memo) <= 5_000
+
+
+def test_threads_adding_the_same_values_keep_each_key_once():
+    """Columns sharing a memory learn the same new numbers at once: each key is kept once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    memo = ArrowMemo(limit=50_000, judge_first_batch=False)
+
+    def batch(seed: int) -> None:
+        memo.map(pa.array([f"v{(seed * 97 + i) % 4_000}" for i in range(2_000)]), Counting())
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(batch, range(48)))
+    keys = memo._memory[0].to_pylist()
+    assert len(keys) == len(set(keys)) == 4_000
+
+
+def test_a_shared_memory_is_not_given_up_on_one_columns_first_batch():
+    """A nearly distinct first batch turns off a column's own memory, not a shared one."""
+    memo, compute = ArrowMemo(limit=100_000, judge_first_batch=False), Counting()
+    ids = pa.array([f"+1514555{i:04d}" for i in range(2_000)])
+    memo.map(ids, compute)
+    memo.map(ids, compute)
+    assert len(memo) == 2_000 and len(compute.seen) == 2_000
+
+
+def test_bank_gives_one_memory_per_scope_and_name_and_pickles_empty():
+    bank = MemoryBank()
+    assert bank.memo(b"k1", "PHONE_NUMBER") is bank.memo(b"k1", "PHONE_NUMBER")
+    assert bank.memo(b"k1", "PHONE_NUMBER") is not bank.memo(b"k2", "PHONE_NUMBER")
+    assert bank.memo(b"k1", "PHONE_NUMBER") is not bank.memo(b"k1", "phone_parse")
+    bank.memo(b"k1", "PHONE_NUMBER").map(pa.array(["5145550123"]), Counting())
+    assert b"5145550123" not in pickle.dumps(bank)
+    assert len(pickle.loads(pickle.dumps(bank)).memo(b"k1", "PHONE_NUMBER")) == 0
