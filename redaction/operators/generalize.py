@@ -155,11 +155,15 @@ class IpPrefix:
 
     def violations(self, array: pa.Array) -> pa.Array:
         """Cells the rule would still change. IPv4 networks already of the output shape (octets
-        past the prefix zero) are accepted with RE2 alone; the others are generalized again."""
+        past the prefix zero) and IPv6 /48 networks as `ipaddress` writes them are accepted with
+        RE2 alone; the others are generalized again."""
         if self.prefix not in _IPV4_DONE:
             return changed_by(self, array)
         text = as_text(as_array(array))
         done = pc.fill_null(pc.match_substring_regex(text, _IPV4_DONE[self.prefix]), False)
+        if not pc.all(pc.or_(done, pc.is_null(text))).as_py():
+            v6 = pc.fill_null(pc.match_substring_regex(text, IPV6_NETWORK_DONE), False)
+            done = pc.or_(done, v6)
         if pc.all(pc.or_(done, pc.is_null(text))).as_py():
             return pc.fill_null(pc.invert(done), False)
         rest = changed_by(self, pc.if_else(done, _NULL_TEXT, text))
@@ -169,6 +173,11 @@ class IpPrefix:
 _OCTET = r"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4 = rf"^{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}$"
 _IPV4_REWRITE = {8: r"\1.0.0.0", 16: r"\1.\2.0.0", 24: r"\1.\2.\3.0", 32: r"\1.\2.\3.\4"}
+# An IPv6 /48 network address as `ipaddress` compresses it: up to three groups without leading
+# zeros, the last one not zero, then `::` (its 80 zero host bits are always the longest run).
+_HEXTET = r"(?:0|[1-9a-f][0-9a-f]{0,3})"
+_LEADING = IPV6_PREFIX // 16 - 1
+IPV6_NETWORK_DONE = rf"^(?:(?:{_HEXTET}:){{0,{_LEADING}}}[1-9a-f][0-9a-f]{{0,3}}::|::)$"
 _IPV4_DONE = {8: rf"^{_OCTET}\.0\.0\.0$", 16: rf"^{_OCTET}\.{_OCTET}\.0\.0$",
               24: rf"^{_OCTET}\.{_OCTET}\.{_OCTET}\.0$"}  # fmt: skip
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from redaction.keys import key_from_text
 from redaction.operators import FieldContext, get_operator
 from redaction.operators.fpe import cipher_for
+from redaction.operators.generalize import IPV6_NETWORK_DONE
 from redaction.operators.mask import mask_text
 
 KEY_TEXT = "property-key-0123456789abcdef0123456789"
@@ -231,3 +232,27 @@ def test_ip_network_is_the_standard_library_network_address(address, prefix):
     bits = prefix if address.version == 4 else IPV6_PREFIX
     expected = str(ipaddress.ip_network(f"{address}/{bits}", strict=False).network_address)
     assert IpPrefix(prefix).network(str(address)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.ip_addresses(v=6), st.sampled_from([8, 16, 24]))
+def test_every_ipv6_network_has_the_shape_verification_accepts(address, prefix):
+    """What the rule writes for an IPv6 address is accepted on RE2 alone (no second parse)."""
+    import re
+
+    from redaction.operators.generalize import IpPrefix
+
+    assert re.fullmatch(IPV6_NETWORK_DONE, IpPrefix(prefix).network(str(address)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.from_regex(IPV6_NETWORK_DONE, fullmatch=True), min_size=1, max_size=8),
+       st.sampled_from([8, 16, 24]))  # fmt: skip
+def test_cells_of_the_accepted_ipv6_shape_are_left_unchanged_by_the_rule(cells, prefix):
+    """Verification accepts only what generalizing again would not change: never a host."""
+    from redaction.operators.generalize import IpPrefix
+
+    op = IpPrefix(prefix)
+    column = pa.array(cells, pa.string())
+    assert op(column).to_pylist() == cells
+    assert not op.violations(column).to_pylist().count(True)
