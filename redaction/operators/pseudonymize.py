@@ -352,18 +352,23 @@ class Pseudonymize:
     def _caller_ids(self, text: pa.Array) -> pa.Array:
         return self._memo("caller_id").map(text, self._new_caller_ids)
 
+    def _normalised(self, entity: str | None, values: pa.Array) -> canonical.Prepared | None:
+        """`canonical.prepare`, with the cells it leaves to libphonenumber parsed (once per
+        `[+]digits` form, in the shared parse memory) and marked final."""
+        prepared = canonical.prepare(entity, values)
+        if prepared is None or prepared.parse is None or not pc.any(prepared.parse).as_py():
+            return prepared
+        parse, values = prepared.parse, prepared.values
+        parsed = self._memo(_PARSE_MEMO).map(pc.if_else(parse, values, _NULL), _parse_phones)
+        return canonical.Prepared(pc.if_else(parse, parsed, values), pc.or_(prepared.final, parse))
+
     def _new_tokens(self, entity: str | None, values: pa.Array) -> pa.Array:
         """Cells normalised column-wise are only hashed; the others are tokenized in Python."""
         tokenize = self.pseudonymizer.tokenizer(entity)
-        prepared = canonical.prepare(entity, values)
+        prepared = self._normalised(entity, values)
         if prepared is None:
             return map_distinct(values, tokenize)
         final, values = prepared.final, prepared.values
-        if prepared.parse is not None and pc.any(prepared.parse).as_py():
-            parsed = self._memo(_PARSE_MEMO).map(pc.if_else(prepared.parse, values, _NULL),
-                                                   _parse_phones)  # fmt: skip
-            values = pc.if_else(prepared.parse, parsed, values)
-            final = pc.or_(final, prepared.parse)
         if not pc.any(final).as_py():
             return map_distinct(values, tokenize)
         hashed = self.pseudonymizer.hash_array(entity, pc.if_else(final, values, _NULL))
@@ -391,21 +396,27 @@ class Pseudonymize:
         return pc.if_else(matched, joined, bare)
 
     def _bare_caller_ids(self, values: pa.Array) -> pa.Array:
-        """Caller ids without `<number>`: a cell normalised column-wise to `+digits` is a phone
-        number (as `Pseudonymizer.caller_id` decides), hashed as one; the rest go to Python."""
+        """Caller ids without `<number>` (the cells of `values` that are not null): a cell that
+        normalises to `+digits` is a phone number (as `Pseudonymizer.caller_id` decides), hashed
+        as one; the rest (names, digits that are no valid number) go to Python."""
         per_value = self.pseudonymizer.caller_id
-        prepared = canonical.prepare(entities.PHONE_NUMBER, values)
+        cells = values.drop_null() if values.null_count else values
+        prepared = self._normalised(entities.PHONE_NUMBER, cells)
         assert prepared is not None  # phone numbers always have a column-wise rule
         plus = canonical.false_if_null(pc.starts_with(prepared.values, "+"))
         phone = pc.and_(prepared.final, plus)
         if not pc.any(phone).as_py():
-            return map_distinct(values, per_value)
-        hashed = self.pseudonymizer.hash_array(
-            entities.PHONE_NUMBER, pc.if_else(phone, prepared.values, _NULL)
-        )
-        if pc.all(pc.or_(phone, pc.is_null(values))).as_py():
-            return hashed
-        return pc.if_else(phone, hashed, map_distinct(pc.if_else(phone, _NULL, values), per_value))
+            tokens = map_distinct(cells, per_value)
+        else:
+            tokens = self.pseudonymizer.hash_array(
+                entities.PHONE_NUMBER, pc.if_else(phone, prepared.values, _NULL)
+            )
+            if not pc.all(phone).as_py():
+                others = map_distinct(pc.if_else(phone, _NULL, cells), per_value)
+                tokens = pc.if_else(phone, tokens, others)
+        if not values.null_count:
+            return tokens
+        return spread(tokens, values.is_valid().to_numpy(zero_copy_only=False))
 
     def violations(self, array: pa.Array) -> pa.Array:
         """Non-blank cells that are not tokens (or caller ids made of tokens)."""
