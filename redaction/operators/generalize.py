@@ -263,25 +263,32 @@ class Bands:
 
 def _ipv4_networks(text: pa.Array, quads: pa.Array, octets: int) -> pa.Array:
     """Where `quads` (canonical dotted quads), the first `octets` octets then zeros — what
-    `_IPV4_REWRITE` gives — built from the bytes in one pass; other cells null."""
+    `_IPV4_REWRITE` gives — rewritten in a copy of the bytes: per cell only the few bytes after
+    its kept dot are touched; other cells null."""
     if octets >= 4:
         return pc.if_else(quads, text, _NULL_TEXT)
     kept = text.filter(quads)
     count = len(kept)
     offsets = np.frombuffer(kept.buffers()[1], np.int32)[kept.offset : kept.offset + count + 1]
     data = np.frombuffer(kept.buffers()[2], np.uint8) if count else np.empty(0, np.uint8)
-    starts = offsets[:-1].astype(np.int64)
-    dots = (np.flatnonzero(data[offsets[0] : offsets[-1]] == ord(".")) + offsets[0]).reshape(-1, 3)
-    keep = dots[:, octets - 1] + 1 - starts  # bytes kept: up to and including the dot
-    zeros = np.frombuffer(b"0.0.0"[: 2 * (4 - octets) - 1], np.uint8)
-    lengths = keep + len(zeros)
-    new_offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int32)
-    row = np.repeat(np.arange(count), lengths)
-    at = np.arange(new_offsets[-1]) - new_offsets[row]  # position of each output byte in its cell
-    from_input = at < keep[row]
-    out = np.empty(new_offsets[-1], np.uint8)
-    out[from_input] = data[(starts[row] + at)[from_input]]
-    out[~from_input] = zeros[(at - keep[row])[~from_input]]
+    base, ends = int(offsets[0]), offsets[1:].astype(np.int64) - offsets[0]
+    cells = data[base : offsets[-1]].copy()  # rewritten in place: a network is never longer
+    dots = np.flatnonzero(cells == ord(".")).reshape(-1, 3)
+    zeros = b"0.0.0"[: 2 * (4 - octets) - 1]
+    cut = dots[:, octets - 1] + 1  # the first byte after the kept octets' last dot
+    for i, byte in enumerate(zeros):  # the zero octets overwrite the octets they replace
+        cells[cut + i] = byte
+    last = cut + len(zeros)  # bytes from here to the cell's end are dropped (at most six)
+    dropped = np.zeros(len(cells) + 1, bool)
+    for i in range(2 * 3):
+        at = last + i
+        at = at[at < ends]
+        if not len(at):
+            break
+        dropped[at] = True
+    out = cells[~dropped[:-1]]
+    starts = np.concatenate(([0], ends[:-1]))
+    new_offsets = np.concatenate(([0], np.cumsum(last - starts))).astype(np.int32)
     networks = pa.StringArray.from_buffers(count, pa.py_buffer(new_offsets), pa.py_buffer(out))
     return spread(networks, quads.to_numpy(zero_copy_only=False))
 
