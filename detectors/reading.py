@@ -240,18 +240,20 @@ def _blocks(
         with pa.input_stream(str(path), compression=compression) as stream:
             while True:
                 data = stream.read(block)
-                at_end = not data
-                pending += data
-                if at_end:
+                if not data:
                     if pending:
                         yield line, pending, True
                     return
-                cut = pending.rfind(b"\n") + 1
+                if pending:
+                    data = pending + data
+                cut = data.rfind(b"\n") + 1
                 if quoted and cut:
-                    cut = _even_quote_cut(pending, cut, force=len(pending) > 4 * block)
+                    cut = _even_quote_cut(data, cut, force=len(data) > 4 * block)
                 if not cut:
+                    pending = data
                     continue
-                out, pending = pending[:cut], pending[cut:]
+                # One copy of the block's whole lines (a bytes slice); the short tail waits.
+                out, pending = (data, b"") if cut == len(data) else (data[:cut], data[cut:])
                 yield line, out, False
                 line += _count(out, _NEWLINE)
     except (pa.ArrowException, OSError, EOFError):
