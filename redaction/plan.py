@@ -169,7 +169,7 @@ def apply_plan(plan: RedactionPlan, batch: pa.RecordBatch) -> pa.RecordBatch:
     pending = {
         planned.field: pool.submit(_apply_column, plan, batch, planned)
         for planned in kept
-        if not planned.free_text
+        if not planned.free_text and planned.operator != "keep"  # kept columns cost nothing
     }
     arrays = [
         pending[planned.field].result()
