@@ -204,7 +204,7 @@ class MemoryBank:
         return f"MemoryBank({len(self._memos)} memories)"
 
     def __getstate__(self) -> dict[str, object]:
-        return {}
+        return {"empty": True}  # not a false value, so that unpickling calls __setstate__
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__()  # type: ignore[misc]
