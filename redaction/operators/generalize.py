@@ -278,15 +278,15 @@ def _ipv4_networks(text: pa.Array, quads: pa.Array, octets: int) -> pa.Array:
     cut = dots[:, octets - 1] + 1  # the first byte after the kept octets' last dot
     for i, byte in enumerate(zeros):  # the zero octets overwrite the octets they replace
         cells[cut + i] = byte
-    last = cut + len(zeros)  # bytes from here to the cell's end are dropped (at most six)
-    dropped = np.zeros(len(cells) + 1, bool)
-    for i in range(2 * 3):
+    last = cut + len(zeros)  # bytes from here to the cell's end are dropped
+    dropped = np.zeros(len(cells), bool)
+    for i in range(6):  # at most six: `b.c.d` (up to 11 bytes) becomes `0.0.0`
         at = last + i
         at = at[at < ends]
         if not len(at):
             break
         dropped[at] = True
-    out = cells[~dropped[:-1]]
+    out = cells[~dropped]
     starts = np.concatenate(([0], ends[:-1]))
     new_offsets = np.concatenate(([0], np.cumsum(last - starts))).astype(np.int32)
     networks = pa.StringArray.from_buffers(count, pa.py_buffer(new_offsets), pa.py_buffer(out))
