@@ -369,12 +369,24 @@ class Pseudonymize:
         if prepared is None:
             return map_distinct(values, tokenize)
         final, values = prepared.final, prepared.values
-        if not pc.any(final).as_py():
-            return map_distinct(values, tokenize)
-        hashed = self.pseudonymizer.hash_array(entity, pc.if_else(final, values, _NULL))
-        if pc.all(final).as_py():
+        return self._hashed_where(entity, final, values, values, tokenize)
+
+    def _hashed_where(
+        self,
+        entity: str | None,
+        where: pa.Array,
+        normalised: pa.Array,
+        others: pa.Array,
+        per_value: Callable[[str], str],
+    ) -> pa.Array:
+        """Where `where`: the token of the `normalised` value, hashed column-wise; elsewhere
+        `per_value` of the `others` value, in Python once per distinct value."""
+        if not pc.any(where).as_py():
+            return map_distinct(others, per_value)
+        hashed = self.pseudonymizer.hash_array(entity, pc.if_else(where, normalised, _NULL))
+        if pc.all(where).as_py():
             return hashed
-        return pc.if_else(final, hashed, map_distinct(pc.if_else(final, _NULL, values), tokenize))
+        return pc.if_else(where, hashed, map_distinct(pc.if_else(where, _NULL, others), per_value))
 
     def _new_caller_ids(self, values: pa.Array) -> pa.Array:
         """`"Name" <number>` split column-wise; cells the split does not cover go to Python."""
@@ -405,15 +417,7 @@ class Pseudonymize:
         assert prepared is not None  # phone numbers always have a column-wise rule
         plus = canonical.false_if_null(pc.starts_with(prepared.values, "+"))
         phone = pc.and_(prepared.final, plus)
-        if not pc.any(phone).as_py():
-            tokens = map_distinct(cells, per_value)
-        else:
-            tokens = self.pseudonymizer.hash_array(
-                entities.PHONE_NUMBER, pc.if_else(phone, prepared.values, _NULL)
-            )
-            if not pc.all(phone).as_py():
-                others = map_distinct(pc.if_else(phone, _NULL, cells), per_value)
-                tokens = pc.if_else(phone, tokens, others)
+        tokens = self._hashed_where(entities.PHONE_NUMBER, phone, prepared.values, cells, per_value)
         if not values.null_count:
             return tokens
         return spread(tokens, values.is_valid().to_numpy(zero_copy_only=False))
