@@ -6,8 +6,10 @@ field is `FieldProfile.masked_example`, which is masked before it is stored here
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 
 class FieldKind(StrEnum):
@@ -26,6 +28,9 @@ class EntityEvidence:
     match_rate: float  # share of non-null sampled values holding this entity, 0..1
     confidence: float  # combined score (value matches + column-name hint), 0..1
     name_hint: bool = False  # the column name alone suggested this entity
+    # rows of the whole input holding a validated identifier of this type (the full sweep);
+    # None for entities only the sample can find (names, addresses)
+    rows_found: int | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class FieldProfile:
     null_rate: float
     entities: tuple[EntityEvidence, ...] = ()
     masked_example: str | None = None  # e.g. "+1514•••••99"; None when nothing to show
+    rows_swept: int = 0  # rows of the whole input the full sweep read (0: not swept)
 
     @property
     def primary_entity(self) -> str | None:
@@ -88,6 +94,7 @@ class DatasetProfile:
     quarantined: tuple[QuarantinedRow, ...] = ()
     quarantined_count: int = 0  # may exceed len(quarantined) when only the first N are kept
     notes: tuple[str, ...] = field(default=())
+    inputs: tuple[InputFingerprint, ...] = ()  # each file as profiled (size, mtime, SHA-256)
 
     def field(self, column: str) -> FieldProfile:
         for f in self.fields:
@@ -95,3 +102,24 @@ class DatasetProfile:
                 return f
         known = ", ".join(f.column for f in self.fields)
         raise KeyError(f"dataset {self.dataset!r} has no column {column!r}; columns: {known}")
+
+
+@dataclass(frozen=True)
+class InputFingerprint:
+    """One input file as it was read: where, how big, when written, and its content digest."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    inode: int
+    sha256: str
+
+    def stat_matches(self, path: Path) -> bool:
+        """The file at `path` still has this size, mtime and inode (no content read)."""
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (
+            self.size, self.mtime_ns, self.inode,
+        )  # fmt: skip

@@ -89,3 +89,48 @@ def imsi_valid(number: str) -> bool:
     from stdnum import imsi as _imsi  # its MCC/MNC table is loaded only when IMSIs are checked
 
     return _imsi.is_valid(number)
+
+
+# Issuer ranges and the lengths each brand issues (ISO/IEC 7812 IINs as the brands publish them).
+# Luhn alone passes one random digit string in ten; the range and length make a card.
+_CARD_BRANDS: tuple[tuple[str, tuple[tuple[int, int], ...], frozenset[int]], ...] = (
+    ("visa", ((4, 4),), frozenset({13, 16, 19})),
+    ("mastercard", ((51, 55), (2221, 2720)), frozenset({16})),
+    ("amex", ((34, 34), (37, 37)), frozenset({15})),
+    ("diners", ((300, 305), (36, 36), (38, 39)), frozenset({14, 15, 16, 17, 18, 19})),
+    ("discover", ((6011, 6011), (644, 649), (65, 65)), frozenset({16, 17, 18, 19})),
+    ("jcb", ((3528, 3589),), frozenset({16, 17, 18, 19})),
+    ("jcb15", ((1800, 1800), (2131, 2131)), frozenset({15})),
+    ("unionpay", ((62, 62), (81, 81)), frozenset({16, 17, 18, 19})),
+    ("mir", ((2200, 2204),), frozenset({16, 17, 18, 19})),
+    ("maestro", ((50, 50), (56, 69)), frozenset(range(12, 20))),
+    ("elo_hipercard_troy", ((9792, 9792), (606282, 606282), (636368, 636368)), frozenset({16})),
+)
+
+
+def card_brand(digits: str) -> str | None:
+    """The card brand whose issuer range and length fit `digits` (digits only), else None."""
+    for brand, ranges, lengths in _CARD_BRANDS:
+        if len(digits) not in lengths:
+            continue
+        for low, high in ranges:
+            width = len(str(low))
+            if low <= int(digits[:width]) <= high:
+                return brand
+    return None
+
+
+def card_brand_valid(number: str) -> bool:
+    """A payment card of a known brand: issuer range and length fit, Luhn passes."""
+    digits = digits_only(number)
+    return card_brand(digits) is not None and card_number_valid(digits)
+
+
+def sin_valid(number: str) -> bool:
+    """A Canadian social insurance number: 9 digits passing Luhn, not one repeated digit.
+
+    python-stdnum also refuses a leading 0 or 8 (fictitious and business numbers); a gate treats
+    those as SINs too, since test SINs such as 046 454 286 are written exactly like real ones.
+    """
+    digits = digits_only(number)
+    return len(digits) == 9 and len(set(digits)) > 1 and luhn_valid(digits)

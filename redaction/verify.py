@@ -1,20 +1,25 @@
 """Scan a delivery's output for personal data the plan says must not be there in clear.
 
 `OutputVerifier` checks the batches a delivery writes, as it writes them; `verify_output` re-reads
-a written file. Both check the same way.
+a written file. Both check the same way, and both read **every cell of every delivered column**.
 
-Per column, by operator:
+Every column, whatever its operator, is swept for validated identifiers (`detectors.sweep`:
+e-mail, phone, card, IBAN, IP, SIN, SIP URI, IMEI, ICCID, MAC; nested values, binary and
+numbers included). A hit in a column kept in clear (allowed, or passed through because its
+sample held nothing personal) is a residual: the gate fails closed instead of trusting the
+profiling sample. Columns whose rule transforms an entity are swept for the *other* entities
+(a generalized IP network is still an IP; an FPE-encrypted number is shaped like one).
+
+Besides, per column, by operator:
 - `pseudonymize`, `redact`, `mask`: every cell must have the operator's output shape (a token,
   the placeholder, a fully masked value); cells that do not are residuals, labelled with the
   entity `detectors.classify_values` finds in them (else the field's first entity type).
   Cells of our own output shape are not classified: a token's hex may hold a digit run that a
   phone matcher accepts, and a token cannot hold the value it replaced;
 - `generalize`: every cell must already be generalized (applying the rule again changes nothing,
-  or the cell has the rule's output shape) — a generalized IP is still an IP, so no classifier;
+  or the cell has the rule's output shape);
 - free-text columns: `detectors.scan_texts` on each distinct text; a span that is not one of our
-  tokens or `<ENTITY>` placeholders (and not a worded DATE_TIME) is a residual;
-- `keep` (allow) and `encrypt_fpe` columns are not checked: the first is allowed in clear, the
-  second is shaped like the entity by design.
+  tokens or `<ENTITY>` placeholders (and not a worded DATE_TIME) is a residual.
 A dropped column that is present in the output is a residual too.
 """
 
@@ -36,6 +41,7 @@ import pyarrow.parquet as pq
 import detectors
 from detectors.reading import parquet_batches
 from detectors.settings import DetectionSettings
+from detectors.sweep import sweep_values
 from policy.decisions import Verdict
 from redaction.errors import OutputFormatError, OutputWriteError
 from redaction.operators.distinct import as_array, as_text
@@ -44,6 +50,8 @@ from redaction.plan import PlannedColumn, RedactionPlan, column_pool
 from redaction.results import ResidualFinding
 
 CLASSIFIED_OPERATORS = frozenset({"pseudonymize", "redact", "mask"})
+# Outputs that still look like the entity they transform: swept for the other entities only.
+SHAPED_LIKE_INPUT = frozenset({"generalize", "encrypt_fpe"})
 UNCHECKED_OPERATORS = frozenset({"keep", "encrypt_fpe", "drop"})
 _OWN_OUTPUT = re.compile(r"[A-Z][A-Z0-9]*_[0-9a-f]{16}|<[A-Z][A-Z_]*>")
 _BATCH = 65_536
@@ -61,6 +69,14 @@ class _Tally:
         if count <= 0:
             return
         masked = detectors.mask_value(sample, entity)
+        with self._lock:
+            self.counts[column, entity] += count
+            self.samples.setdefault((column, entity), masked)
+
+    def add_masked(self, column: str, entity: str, count: int, masked: str) -> None:
+        """Like `add`, for a sample that is already masked."""
+        if count <= 0:
+            return
         with self._lock:
             self.counts[column, entity] += count
             self.samples.setdefault((column, entity), masked)
@@ -94,27 +110,33 @@ class OutputVerifier:
     def check_structured(
         self, batch: pa.RecordBatch, pool: ThreadPoolExecutor | None = None
     ) -> None:
-        """Columns the plan drops, and every structured column's output shape."""
+        """Columns the plan drops, each structured column's output shape, and the sweep."""
         checked = []
         for name in batch.schema.names:
             planned = self._by_name.get(name)
             if planned is None or planned.dropped:
                 sample = next((v for v in batch.column(name).to_pylist() if v is not None), "")
                 self._tally.add(name, "DROPPED_COLUMN", batch.num_rows, sample)
-            elif _needs_check(planned) and not planned.free_text:
+            elif not planned.free_text:
                 values = as_array(batch.column(name))
-                shape = pool.submit(_violations, planned, values) if pool else None
-                checked.append((planned, values, shape))
-        for planned, values, shape in checked:
-            bad = shape.result() if shape else _violations(planned, values)
-            _check_structured(planned, values, self._settings, self._tally, bad)
+                shaped = _needs_check(planned)
+                shape = pool.submit(_violations, planned, values) if pool and shaped else None
+                checked.append((planned, values, shaped, shape))
+        for planned, values, shaped, shape in checked:
+            if shaped:
+                bad = shape.result() if shape else _violations(planned, values)
+                _check_structured(planned, values, self._settings, self._tally, bad)
+            _sweep(planned, values, self._settings, self._tally)
 
     def check_text(self, batch: pa.RecordBatch) -> None:
-        """Detected spans in free-text columns that are not our tokens or placeholders."""
+        """Free-text columns: spans that are not our tokens or placeholders, and the sweep."""
         for name in batch.schema.names:
             planned = self._by_name.get(name)
-            if planned is not None and planned.free_text and _needs_check(planned):
-                _check_text(planned, as_array(batch.column(name)), self._settings, self._tally)
+            if planned is not None and planned.free_text:
+                values = as_array(batch.column(name))
+                if _needs_check(planned):
+                    _check_text(planned, values, self._settings, self._tally)
+                _sweep(planned, values, self._settings, self._tally)
 
     def findings(self) -> tuple[ResidualFinding, ...]:
         return self._tally.findings()
@@ -179,6 +201,24 @@ def _check_structured(
     _add_hits(tally, planned.field, label, unlabelled, values)
 
 
+def _sweep(
+    planned: PlannedColumn,
+    values: pa.Array,
+    settings: DetectionSettings | None,
+    tally: _Tally,
+) -> None:
+    """Validated identifiers anywhere in the column's cells (see the module docstring).
+
+    Columns whose every cell must have a token, placeholder or mask shape are already checked
+    completely by that shape, and are not swept again."""
+    if planned.operator in CLASSIFIED_OPERATORS and not planned.free_text:
+        return
+    shaped_like_input = planned.operator in SHAPED_LIKE_INPUT
+    skip = frozenset(planned.entity_types) if shaped_like_input else frozenset()
+    for hit in sweep_values(values, settings, column=planned.field, skip=skip).values():
+        tally.add_masked(planned.field, hit.entity_type, hit.count, hit.masked_sample)
+
+
 def _check_text(
     planned: PlannedColumn,
     values: pa.Array,
@@ -240,10 +280,7 @@ def output_format(path: Path, fmt: str | None = None) -> str:
 
 def _read_output(path: Path, plan: RedactionPlan, fmt: str | None) -> Iterator[pa.RecordBatch]:
     if output_format(path, fmt) == "parquet":
-        parquet = pq.ParquetFile(path)
-        by_name = {c.field: c for c in plan.columns}
-        names = [n for n in parquet.schema_arrow.names if _needs_check(by_name.get(n))]
-        yield from parquet_batches(parquet, _BATCH, columns=names)
+        yield from parquet_batches(pq.ParquetFile(path), _BATCH)
         return
     yield from pacsv.open_csv(path, convert_options=_csv_types(plan))
 

@@ -1,0 +1,588 @@
+"""The full sweep: validated identifiers anywhere in any cell, over every row, vectorised.
+
+Profiling samples rows and judges whole columns; the sweep is what makes the gate fail closed.
+It looks inside every cell of a column, whatever its type, for the identifiers that can be
+*validated* (a checksum, a number plan, an address grammar) and so can be trusted without a
+language model: e-mail (plain and written against harvesters), phone numbers, payment cards of
+every brand (issuer range + length + Luhn), IBAN, IPv4/IPv6, Canadian SIN, SIP URIs, IMEI,
+ICCID and MAC addresses.
+
+How a column is read (`cell_texts`):
+- strings as they are; binary cells decoded as UTF-8 (invalid bytes replaced, so the valid
+  parts are still read); integers and decimals as their digits (CDR exports store numbers as
+  integers); integral floats as integers; booleans, dates and times are not read;
+- nested values are flattened: struct fields, list items, map keys and values, each leaf
+  mapped back to the row it came from.
+
+How a leaf is swept (`sweep_values`): distinct values only; per detector an RE2 prefilter over
+them (`pyarrow.compute`), then either a whole-cell shape validated many at once (the common
+case of one identifier per cell) or, for cells holding other text around it, Python's `re`
+finding every candidate in the few prefiltered cells, each distinct candidate validated once.
+Our own output (pseudonym tokens, `<ENTITY>` placeholders, mask characters) never counts.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from detectors import entities
+from detectors.columns.phones import phones_valid
+from detectors.masking import mask_value
+from detectors.settings import DetectionSettings
+from detectors.validators import card_brand_valid, iban_valid, luhn_valid, sin_valid
+
+CA_SIN = "CA_SIN"
+# Validates many distinct candidate strings at once → one verdict each.
+ManyValidator = Callable[[pa.Array, DetectionSettings], np.ndarray]
+
+
+def _each(check: Callable[[str], bool]) -> ManyValidator:
+    def validate(candidates: pa.Array, settings: DetectionSettings) -> np.ndarray:
+        values = candidates.to_pylist()
+        return np.fromiter((check(v) for v in values), dtype=bool, count=len(values))
+
+    return validate
+
+
+def _phones(text: pa.Array, settings: DetectionSettings) -> np.ndarray:
+    # A date (2026-11-05 0…), a decimal or an IPv4 address is never a phone number.
+    shaped = ~_numpy(pc.match_substring_regex(text, _NOT_PHONE_RE2))
+    if settings.default_region in ("US", "CA"):
+        # In a North-American default region a number without `+`, 00 or 011 is a national
+        # one: 10 digits, or 11 with a leading 1 (epoch milliseconds are neither).
+        digits = pc.utf8_length(pc.replace_substring_regex(text, r"[^0-9]+", ""))
+        national = _numpy(pc.and_(pc.greater_equal(digits, 10), pc.less_equal(digits, 11)))
+        international = _numpy(
+            pc.match_substring_regex(text, r"^\s*(?:[Tt][Ee][Ll]:)?(?:\+|00|011)")
+        )
+        shaped &= national | international
+    verdict = np.zeros(len(text), dtype=bool)
+    index = np.flatnonzero(shaped)
+    if len(index):
+        verdict[index] = phones_valid(text.take(pa.array(index)), settings)
+    return verdict
+
+
+def _ipv4(text: str) -> bool:
+    try:
+        address = ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return not (address.is_unspecified or address.is_loopback)
+
+
+def _ipv6(text: str) -> bool:
+    try:
+        address = ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return not (address.is_unspecified or address.is_loopback) and text.count(":") >= 2
+
+
+def _mac(text: str) -> bool:
+    digits = re.sub(r"[^0-9A-Fa-f]", "", text).lower()
+    return len(set(digits)) > 1
+
+
+# Reporting bodies of IMEI type allocation codes: 15 Luhn-valid digits alone are too common.
+_IMEI_BODIES = frozenset(
+    {
+        "01",
+        "10",
+        "30",
+        "33",
+        "35",
+        "44",
+        "45",
+        "49",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "86",
+        "91",
+        "98",
+        "99",
+    }
+)
+
+
+def _imei(text: str) -> bool:
+    digits = re.sub(r"\D", "", text)
+    return (
+        len(digits) == 15
+        and digits[:2] in _IMEI_BODIES
+        and not card_brand_valid(digits)
+        and luhn_valid(digits)
+    )
+
+
+def _iccid(text: str) -> bool:
+    digits = re.sub(r"\D", "", text)
+    return 19 <= len(digits) <= 20 and digits.startswith("89") and luhn_valid(digits)
+
+
+def _iban(text: str) -> bool:
+    return iban_valid(re.sub(r"\s", "", text).upper())
+
+
+# Top-level domains an obfuscated address may end with: common generic ones and every
+# two-letter country code (a worded "at … dot xx" with a two-letter ending is an address).
+_GENERIC_TLDS = frozenset(
+    [
+        "com",
+        "net",
+        "org",
+        "edu",
+        "gov",
+        "int",
+        "mil",
+        "info",
+        "biz",
+        "name",
+        "pro",
+        "mobi",
+        "tel",
+        "io",
+        "co",
+        "app",
+        "dev",
+        "ai",
+        "me",
+        "tv",
+        "us",
+        "ca",
+        "fr",
+        "uk",
+        "de",
+        "be",
+        "ch",
+        "eu",
+        "qc",
+        "quebec",
+        "online",
+        "site",
+        "shop",
+        "store",
+        "tech",
+        "cloud",
+        "email",
+    ]
+)
+
+
+def _obfuscated_email(text: str) -> bool:
+    tld = re.split(r"[\s.\])}]+", text.strip().lower())[-1]
+    return (len(tld) == 2 and tld.isalpha()) or tld in _GENERIC_TLDS
+
+
+@dataclass(frozen=True)
+class Detector:
+    """One validated identifier: how to find candidates in a cell and how to check them.
+
+    `prefilter` (RE2) selects distinct cells that may hold one; `whole` (RE2, anchored) marks
+    cells that are one candidate as they stand, validated many at once; `finder` (Python `re`)
+    extracts every candidate from the other prefiltered cells.
+    """
+
+    entity_type: str
+    prefilter: str
+    finder: re.Pattern[str]
+    validate: ManyValidator | None = None
+    whole: str | None = None
+    exclude: str | None = None  # RE2: whole cells of this shape never hold one (a decimal)
+    context: re.Pattern[str] | None = None  # when set: the cell or column name must match it
+    worded: bool = False  # written in words: looked for in cells without digits too
+    # digit counts of a cell that is only a number (`15145550199`), checked whole without the
+    # prefilter; None: a bare number is never this entity
+    digit_counts: frozenset[int] | None = None
+
+
+_B = r"(?<![\w@.+%'\-])"  # left boundary: not inside a word, a token or an address
+_NOT_PHONE_RE2 = (
+    r"^\s*(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[-./][0-9]{1,2}[-./][0-9]{4}\s*$"
+    r"|[0-9]+\.[0-9]+\s*$|[0-9]{1,3}(?:\.[0-9]{1,3}){3}\s*$)"
+)
+_AT = r"(?:\s+(?:at|arobase)\s+|\s*[\[({<]\s*(?:at|arobase|@)\s*[\])}>]\s*)"
+_DOT = r"(?:\s+(?:dot|point)\s+|\s*[\[({<]\s*(?:dot|point|\.)\s*[\])}>]\s*|\.)"
+_LABEL = r"[A-Za-z0-9][A-Za-z0-9\-]*"
+
+DETECTORS: tuple[Detector, ...] = (
+    Detector(
+        entities.SIP_URI,
+        prefilter=r"(?i)sips?:[^\s@]+@",
+        finder=re.compile(
+            r"(?i)\bsips?:[^\s@<>\"']+@[A-Za-z0-9.\-]+|\bsips?:[^\s@<>\"']+@\[[^\]]+\]"
+        ),
+    ),
+    Detector(
+        entities.EMAIL_ADDRESS,
+        prefilter=r"@[A-Za-z0-9\-]+\.[A-Za-z]",
+        whole=r"^\s*[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\s*$",
+        finder=re.compile(
+            _B + r"(?<!sip:)(?<!sips:)[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*"
+            r"\.[A-Za-z]{2,}(?![\w\-])",
+            re.IGNORECASE,
+        ),
+    ),
+    Detector(
+        entities.EMAIL_ADDRESS,
+        prefilter=(
+            r"(?i)(\s(at|arobase)\s|[\[({<]\s*(at|arobase|@)\s*[\])}>]).*"
+            r"(\s(dot|point)\s|[\[({<]\s*(dot|point|\.)\s*[\])}>]|\.)\s*[a-z]{2,}"
+        ),
+        finder=re.compile(
+            rf"(?<![\w.\-]){_LABEL}(?:{_DOT}{_LABEL})*{_AT}{_LABEL}(?:{_DOT}{_LABEL})*"
+            rf"{_DOT}[A-Za-z]{{2,}}(?![\w\-])",
+            re.IGNORECASE,
+        ),
+        validate=_each(_obfuscated_email),
+        worded=True,
+    ),
+    Detector(
+        entities.CREDIT_CARD,
+        prefilter=r"[0-9](?:[ \-]?[0-9]){11,18}",
+        whole=r"^\s*[0-9](?:[ \-]?[0-9]){11,18}\s*$",
+        # issuer ranges, roughly: a card never starts 0, 7 or 9, nor 1 but for JCB's 1800
+        exclude=r"^\s*(?:[07]|1[^8]|18[^0])",
+        finder=re.compile(r"(?<![\w.\-])\d(?:[ \-]?\d){11,18}(?![\w]|[.\-]\d)"),
+        validate=_each(card_brand_valid),
+        digit_counts=frozenset(range(12, 20)),
+    ),
+    Detector(
+        entities.IBAN_CODE,
+        prefilter=r"(?i)[a-z]{2}[0-9]{2}\s?[a-z0-9]{4}",
+        finder=re.compile(
+            r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}(?![A-Za-z0-9])"
+        ),
+        validate=_each(_iban),
+    ),
+    Detector(
+        CA_SIN,
+        prefilter=r"[0-9]{3}[ \-][0-9]{3}[ \-][0-9]{3}",
+        finder=re.compile(r"(?<![\w\-])\d{3}([ \-])\d{3}\1\d{3}(?![\w]|[\-]\d)"),
+        validate=_each(sin_valid),
+    ),
+    Detector(
+        CA_SIN,
+        prefilter=r"(?:^|[^0-9])[0-9]{9}(?:[^0-9]|$)",
+        finder=re.compile(r"(?<![\w\-.])\d{9}(?![\w]|[.\-]\d)"),
+        validate=_each(sin_valid),
+        digit_counts=frozenset({9}),
+        context=re.compile(
+            r"(?i)(?:^|[^a-z])(?:sin|nas|social[\s_]*insurance|assurance[\s_]*sociale)(?:[^a-z]|$)"
+        ),
+    ),
+    Detector(
+        entities.IMEI,
+        prefilter=r"[0-9]{2}[ \-]?[0-9]{6}[ \-]?[0-9]{6}[ \-]?[0-9]",
+        finder=re.compile(r"(?<![\w\-.])\d{2}[ \-]?\d{6}[ \-]?\d{6}[ \-]?\d(?![\w]|[.\-]\d)"),
+        validate=_each(_imei),
+        digit_counts=frozenset({15}),
+    ),
+    Detector(
+        entities.ICCID,
+        prefilter=r"89[0-9]{17}",
+        finder=re.compile(r"(?<![\w\-.])89\d{17,18}(?![\w]|[.\-]\d)"),
+        validate=_each(_iccid),
+        digit_counts=frozenset({19, 20}),
+    ),
+    Detector(
+        entities.IP_ADDRESS,
+        prefilter=r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}",
+        whole=r"^\s*[0-9]{1,3}(?:\.[0-9]{1,3}){3}\s*$",
+        finder=re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)"),
+        validate=_each(_ipv4),
+    ),
+    Detector(
+        entities.IP_ADDRESS,
+        prefilter=r"(?i)[0-9a-f]{0,4}:[0-9a-f]{0,4}:[0-9a-f]{0,4}",
+        finder=re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])"),
+        validate=_each(_ipv6),
+    ),
+    Detector(
+        entities.MAC_ADDRESS,
+        prefilter=r"(?i)[0-9a-f]{2}([:\-])[0-9a-f]{2}[:\-][0-9a-f]{2}[:\-][0-9a-f]{2}[:\-]|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}",
+        finder=re.compile(
+            r"(?<![\w:\-.])(?:[0-9A-Fa-f]{2}([:\-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}"
+            r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:\-])"
+        ),
+        validate=_each(_mac),
+    ),
+    Detector(
+        entities.PHONE_NUMBER,
+        prefilter=r"[0-9](?:[ ().\-]{0,2}[0-9]){6}",
+        whole=r"^\s*(?:[Tt][Ee][Ll]:)?\+?\(?[0-9][0-9 ().\-]{5,22}[0-9]\s*$",
+        exclude=_NOT_PHONE_RE2,
+        finder=re.compile(r"(?<![\w+.:/@\-])(?:\+|\b)\(?\d[\d ().\-]{5,22}\d(?![\w]|[.\-]\d|:\d)"),
+        validate=_phones,
+        digit_counts=frozenset(range(7, 16)),
+    ),
+)
+DETECTED_ENTITIES: frozenset[str] = frozenset(d.entity_type for d in DETECTORS)
+
+# Pseudonym tokens, placeholders and masked values: our own output is never an identifier.
+_BLANK = " <FOUND> "  # what replaces an identifier once found: no detector matches it
+_WORDED = r"(?i)(?:\s(?:at|arobase)\s|[\[({<]\s*(?:at|arobase)\s*[\])}>])"
+_OWN_OUTPUT = r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_[0-9a-f]{8,}|<[A-Z][A-Z_]*>|•+"
+
+
+@dataclass(frozen=True)
+class SweepHit:
+    """Rows of one column holding one entity type, with one masked sample (never the value)."""
+
+    entity_type: str
+    rows: np.ndarray = field(repr=False)  # boolean mask over the swept rows
+    masked_sample: str = ""
+
+    @property
+    def count(self) -> int:
+        return int(self.rows.sum())
+
+
+def sweep_values(
+    values: pa.Array | pa.ChunkedArray,
+    settings: DetectionSettings | None = None,
+    column: str | None = None,
+    skip: frozenset[str] = frozenset(),
+) -> dict[str, SweepHit]:
+    """Per entity type found, which rows of `values` hold a validated identifier of it.
+
+    `column` (the field's name) serves as context for detectors that need it (9 bare digits are
+    a SIN only in a `sin` column or beside "SIN"). Entity types in `skip` are not looked for.
+    """
+    settings = settings or DetectionSettings()
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks() if values.num_chunks else pa.array([], values.type)
+    rows = len(values)
+    found: dict[str, SweepHit] = {}
+    for leaf, index in cell_texts(values):
+        for entity, (hit, sample) in _sweep_leaf(leaf, settings, column, skip).items():
+            mask = np.zeros(rows, dtype=bool)
+            mask[hit if index is None else index[hit]] = True
+            earlier = found.get(entity)
+            if earlier is not None:
+                mask |= earlier.rows
+                sample = earlier.masked_sample
+            found[entity] = SweepHit(entity, mask, sample)
+    return found
+
+
+def cell_texts(values: pa.Array) -> Iterator[tuple[pa.Array, np.ndarray | None]]:
+    """Every readable leaf of `values` as strings, with the row of each element (None: same)."""
+    yield from _leaves(values, None)
+
+
+def _leaves(
+    values: pa.Array, index: np.ndarray | None
+) -> Iterator[tuple[pa.Array, np.ndarray | None]]:
+    kind = values.type
+    if pa.types.is_dictionary(kind):
+        yield from _leaves(values.dictionary_decode(), index)
+    elif pa.types.is_struct(kind):
+        for child in values.flatten():
+            yield from _leaves(child, index)
+    elif pa.types.is_map(kind):
+        offsets = values.offsets.to_numpy(zero_copy_only=False)
+        parents = np.repeat(np.arange(len(values)), np.diff(offsets))
+        child_index = parents if index is None else index[parents]
+        start, stop = int(offsets[0]), int(offsets[-1])  # `keys` ignores a slice's offset
+        yield from _leaves(values.keys.slice(start, stop - start), child_index)
+        yield from _leaves(values.items.slice(start, stop - start), child_index)
+    elif (
+        pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind)
+    ):
+        parents = pc.list_parent_indices(values).to_numpy(zero_copy_only=False)
+        child_index = parents if index is None else index[parents]
+        yield from _leaves(pc.list_flatten(values), child_index)
+    else:
+        text = _as_text(values)
+        if text is not None:
+            yield text, index
+
+
+def _as_text(values: pa.Array) -> pa.Array | None:
+    kind = values.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return values
+    if pa.types.is_string_view(kind) or pa.types.is_integer(kind) or pa.types.is_decimal(kind):
+        return pc.cast(values, pa.string())
+    if pa.types.is_floating(kind):  # 15145550199.0: an integer stored as a float
+        finite = pc.fill_null(pc.is_finite(values), False)
+        whole = pc.and_(finite, pc.equal(pc.floor(pc.if_else(finite, values, 0.0)), values))
+        if not pc.any(whole).as_py():
+            return None
+        digits = pc.cast(
+            pc.cast(pc.if_else(whole, values, 0.0), pa.int64(), safe=False), pa.string()
+        )
+        return pc.if_else(whole, digits, pa.scalar(None, pa.string()))
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_binary_view(kind):
+        try:
+            return pc.cast(values, pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            decoded = [
+                None if v is None else v.decode("utf-8", "replace") for v in values.to_pylist()
+            ]
+            return pa.array(decoded, pa.string())
+    return None
+
+
+# Cells no digit-based detector can match: short integers, decimals, or neither a digit nor
+# `@` nor `:` (worded detectors still read those).
+_HOPELESS = r"^\s*[-+]?[0-9]{0,6}\s*$|^\s*[-+]?[0-9]+\.[0-9]+\s*$|^[^0-9@:]*$"
+
+
+def _sweep_leaf(
+    leaf: pa.Array, settings: DetectionSettings, column: str | None, skip: frozenset[str]
+) -> dict[str, tuple[np.ndarray, str]]:
+    """Per entity: element positions of `leaf` holding it, and a masked sample."""
+    encoded = pc.dictionary_encode(leaf)
+    distinct: pa.Array = encoded.dictionary
+    if not len(distinct):
+        return {}
+    cells = _Cells(distinct)
+    if cells.hopeless.all() and not _numpy(pc.match_substring_regex(distinct, _WORDED)).any():
+        return {}
+    hits: dict[str, tuple[np.ndarray, str]] = {}
+    for detector in DETECTORS:
+        if detector.entity_type in skip:
+            continue
+        verdict, sample, consumed = _detect(detector, cells, settings, column or "")
+        if not verdict.any():
+            continue
+        # What one detector found is not looked at again: the digits of a card or an IBAN are
+        # no phone number, the host of a SIP URI no IP address apart.
+        mask = np.zeros(len(distinct), dtype=bool)
+        mask[list(consumed)] = True
+        cells = _Cells(
+            pc.replace_with_mask(
+                cells.distinct, pa.array(mask), pa.array(list(consumed.values()), pa.string())
+            )
+        )
+        rows = _numpy(
+            pc.is_in(encoded.indices, value_set=pa.array(np.flatnonzero(verdict), pa.int32()))
+        )
+        positions = np.flatnonzero(rows)
+        earlier = hits.get(detector.entity_type)
+        if earlier is not None:
+            positions = np.union1d(earlier[0], positions)
+            sample = earlier[1]
+        hits[detector.entity_type] = (positions, sample)
+    return hits
+
+
+class _Cells:
+    """The distinct values of a leaf and what every detector asks of them, computed once."""
+
+    def __init__(self, distinct: pa.Array) -> None:
+        self.distinct = distinct
+        self.ours = _numpy(pc.match_substring_regex(distinct, rf"^\s*(?:{_OWN_OUTPUT})\s*$"))
+        self.hopeless = self.ours | _numpy(pc.match_substring_regex(distinct, _HOPELESS))
+        self.numeric = ~self.hopeless & _numpy(
+            pc.match_substring_regex(distinct, r"^\s*\+?[0-9]+\s*$")
+        )
+        self.digits = np.zeros(len(distinct), dtype=np.int64)
+        if self.numeric.any():
+            numbers = pc.replace_substring_regex(
+                distinct.filter(pa.array(self.numeric)), r"[^0-9]", ""
+            )
+            self.digits[self.numeric] = pc.utf8_length(numbers).to_numpy(zero_copy_only=False)
+
+    def matching(self, pattern: str, among: np.ndarray) -> np.ndarray:
+        """`among` narrowed to the cells where the RE2 `pattern` matches."""
+        found = among.copy()
+        if among.any():
+            part = self.distinct.filter(pa.array(among))
+            found[among] = _numpy(pc.match_substring_regex(part, pattern))
+        return found
+
+
+def _detect(
+    detector: Detector, cells: _Cells, settings: DetectionSettings, column: str
+) -> tuple[np.ndarray, str, dict[int, str]]:
+    """Verdict per distinct value, the masked first identifier found, and each hit cell with
+    its identifiers blanked out (position → new text)."""
+    distinct = cells.distinct
+    verdict = np.zeros(len(distinct), dtype=bool)
+    consumed: dict[int, str] = {}
+    todo = ~cells.ours if detector.worded else ~cells.hopeless & ~cells.numeric
+    candidates = cells.matching(detector.prefilter, todo)
+    whole = np.zeros(len(distinct), dtype=bool)
+    if detector.whole is not None:
+        whole = cells.matching(detector.whole, candidates)
+    if detector.digit_counts is not None:
+        counts = np.fromiter(detector.digit_counts, dtype=np.int64)
+        whole |= cells.numeric & np.isin(cells.digits, counts)
+    if detector.context is not None and not detector.context.search(column):
+        context = "(?i)" + detector.context.pattern.removeprefix("(?i)")
+        candidates = cells.matching(context, candidates)
+        whole = cells.matching(context, whole)
+    if detector.exclude is not None and whole.any():
+        excluded = cells.matching(detector.exclude, whole)
+        candidates &= ~excluded
+        whole &= ~excluded
+    sample = ""
+    index = np.flatnonzero(whole)
+    if len(index):
+        values = pc.utf8_trim_whitespace(distinct.take(pa.array(index)))
+        good = _validate(detector, values, settings)
+        verdict[index[good]] = True
+        consumed.update(dict.fromkeys(index[good].tolist(), _BLANK))
+        if good.any():
+            sample = values[int(np.argmax(good))].as_py()
+    embedded = np.flatnonzero(candidates & ~whole)
+    if len(embedded):
+        texts = distinct.take(pa.array(embedded)).to_pylist()
+        found = [[m.group(0).strip() for m in detector.finder.finditer(t)] for t in texts]
+        unique = sorted({f for spans in found for f in spans})
+        if unique:
+            verdicts = _validate(detector, pa.array(unique, pa.string()), settings)
+            good_spans = dict(zip(unique, verdicts, strict=True))
+            for position, text, spans in zip(embedded, texts, found, strict=True):
+                valid = [s for s in spans if good_spans[s]]
+                if valid:
+                    verdict[position] = True
+                    sample = sample or valid[0]
+                    for span in valid:
+                        text = text.replace(span, _BLANK)
+                    consumed[int(position)] = text
+    return verdict, mask_value(sample, detector.entity_type) if sample else "", consumed
+
+
+def _validate(detector: Detector, candidates: pa.Array, settings: DetectionSettings) -> np.ndarray:
+    """Verdicts of the detector's validator, with the company's own allow-listed values out."""
+    if detector.validate is None:
+        verdict = np.ones(len(candidates), dtype=bool)
+    else:
+        verdict = np.asarray(detector.validate(candidates, settings), dtype=bool)
+    if settings.allow_list and verdict.any():
+        allowed = _allowed_keys(settings.allow_list)
+        for i in np.flatnonzero(verdict):
+            if _allow_key(candidates[int(i)].as_py()) in allowed:
+                verdict[i] = False
+    return verdict
+
+
+@lru_cache(maxsize=16)
+def _allowed_keys(allow_list: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_allow_key(v) for v in allow_list)
+
+
+def _allow_key(text: str) -> str:
+    """Numbers compare by their last ten digits (`+1 514 555 0100` = `514-555-0100`), the rest
+    by their lower-case text."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return digits[-10:] if len(digits) >= 7 else text.strip().lower()
+
+
+def _numpy(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
