@@ -21,10 +21,11 @@ def _field_report(fp: FieldProfile, category: str | None) -> FieldReport:
         personal=fp.is_personal,
         category=category,
         entities=tuple(
-            EntityReport(e.entity_type, e.match_rate, e.confidence, e.name_hint)
+            EntityReport(e.entity_type, e.match_rate, e.confidence, e.name_hint, e.rows_found)
             for e in fp.entities
         ),
         masked_example=safe_masked(fp.masked_example),
+        rows_swept=fp.rows_swept,
     )
 
 

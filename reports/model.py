@@ -19,7 +19,7 @@ from typing import Any
 
 from reports.errors import ReportInputError
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class RunStatus(StrEnum):
@@ -170,6 +170,7 @@ class EntityReport:
     match_rate: float
     confidence: float
     name_hint: bool
+    rows_found: int | None = None  # rows of the whole input holding it (validated entities)
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ class FieldReport:
     category: str | None
     entities: tuple[EntityReport, ...]
     masked_example: str | None
+    rows_swept: int = 0  # rows of the whole input swept for validated identifiers
 
 
 @dataclass(frozen=True)
