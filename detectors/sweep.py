@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -586,3 +586,55 @@ def _allow_key(text: str) -> str:
 
 def _numpy(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+@dataclass(frozen=True)
+class SweepSpan:
+    """One validated identifier inside a text: where it is and what, never the value."""
+
+    start: int
+    end: int
+    entity_type: str
+
+
+def find_spans(
+    texts: Sequence[str], settings: DetectionSettings | None = None, column: str | None = None
+) -> list[list[SweepSpan]]:
+    """Every validated identifier in each text, as spans that do not overlap.
+
+    The same detectors as `sweep_values`, so text redaction can replace exactly what the sweep
+    would find: what it transforms, verification does not block. Detectors run in order (SIP
+    URIs first, phone numbers last) and a span inside an earlier one is not reported again.
+    """
+    settings = settings or DetectionSettings()
+    found: list[list[SweepSpan]] = [[] for _ in texts]
+    if not texts:
+        return found
+    cells = _Cells(pa.array(texts, pa.string()))
+    for detector in DETECTORS:
+        todo = ~cells.ours if detector.worded else ~cells.hopeless
+        candidates = cells.matching(detector.prefilter, todo & ~cells.numeric)
+        if detector.digit_counts is not None:
+            counts = np.fromiter(detector.digit_counts, dtype=np.int64)
+            candidates |= cells.numeric & np.isin(cells.digits, counts)
+        if detector.context is not None and not detector.context.search(column or ""):
+            context = "(?i)" + detector.context.pattern.removeprefix("(?i)")
+            candidates = cells.matching(context, candidates)
+        spans = [
+            (int(i), m.start(), m.end(), m.group(0))
+            for i in np.flatnonzero(candidates)
+            for m in detector.finder.finditer(texts[int(i)])
+        ]
+        unique = sorted({s[3].strip() for s in spans})
+        if not unique:
+            continue
+        verdicts = _validate(detector, pa.array(unique, pa.string()), settings)
+        good = {value for value, ok in zip(unique, verdicts, strict=True) if ok}
+        for i, start, end, value in spans:
+            if value.strip() not in good:
+                continue
+            start += len(value) - len(value.lstrip())
+            end -= len(value) - len(value.rstrip())
+            if all(end <= s.start or start >= s.end for s in found[i]):
+                found[i].append(SweepSpan(start, end, detector.entity_type))
+    return [sorted(spans, key=lambda s: s.start) for spans in found]

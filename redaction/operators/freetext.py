@@ -14,7 +14,7 @@ is preferred to a leak the verification re-scan would block).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ import detectors
 from detectors import entities
 from detectors.findings import TextFinding
 from detectors.settings import DetectionSettings
+from detectors.sweep import SweepSpan, find_spans
 from redaction.operators.basic import placeholder
 from redaction.operators.distinct import STRING, as_array, as_text
 from redaction.operators.pseudonymize import Pseudonymizer
@@ -37,7 +38,7 @@ TOKENIZED = frozenset(
     {
         entities.PHONE_NUMBER, entities.EMAIL_ADDRESS, entities.ACCOUNT_NUMBER, entities.PERSON,
         entities.IP_ADDRESS, entities.SIP_URI, entities.IMEI, entities.IMSI, entities.ICCID,
-        entities.MAC_ADDRESS, entities.IBAN_CODE,
+        entities.MAC_ADDRESS, entities.IBAN_CODE, entities.CA_SIN,
     }
 )  # fmt: skip
 LEFT_IN_CLEAR = frozenset({entities.DATE_TIME})
@@ -47,6 +48,31 @@ PASSES = 2
 def left_in_clear(entity_type: str, span: str) -> bool:
     """Spans kept as they are: dates with words or separators, never bare digits (PIN-like)."""
     return entity_type in LEFT_IN_CLEAR and not span.strip().isdigit()
+
+
+def with_validated(
+    field: str, row: int, findings: list[TextFinding], validated: list[SweepSpan]
+) -> list[TextFinding]:
+    """`findings` joined by the validated identifiers verification's sweep would find.
+
+    A validated span inside a finding adds nothing; a finding that partly covers one is cut
+    back to the part outside it (`555-0111` found where `1-416-555-0111` is the number), so
+    nothing either of them covered is left out.
+    """
+    kept = list(findings)
+    for span in validated:
+        if any(f.start <= span.start and span.end <= f.end for f in kept):
+            continue
+        trimmed = []
+        for f in kept:
+            if f.end <= span.start or f.start >= span.end:
+                trimmed.append(f)
+            elif f.start < span.start:
+                trimmed.append(replace(f, end=span.start))
+            elif f.end > span.end:
+                trimmed.append(replace(f, start=span.end))
+        kept = [*trimmed, TextFinding(row, field, span.start, span.end, span.entity_type, 1.0)]
+    return sorted(kept, key=lambda f: f.start)
 
 
 @cache
@@ -78,10 +104,14 @@ class FreeText:
     def _pass(self, texts: list[str], rows: list[int]) -> list[int]:
         """Transform `texts[rows]` in place; return the rows that changed."""
         spans: dict[int, list[TextFinding]] = defaultdict(list)
-        for finding in detectors.scan_texts([texts[i] for i in rows], self.field, self.settings):
+        batch = [texts[i] for i in rows]
+        for finding in detectors.scan_texts(batch, self.field, self.settings):
             text = texts[rows[finding.row]]
             if not left_in_clear(finding.entity_type, text[finding.start : finding.end]):
                 spans[finding.row].append(finding)
+        for local, validated in enumerate(find_spans(batch, self.settings, self.field)):
+            if validated:
+                spans[local] = with_validated(self.field, local, spans[local], validated)
         changed = []
         for local, findings in spans.items():
             row = rows[local]

@@ -245,3 +245,22 @@ def test_any_planted_identifier_never_leaves_in_clear(tmp_path_factory, width, h
               in p.read_bytes()]  # fmt: skip
     assert leaked == []
     assert identifier not in json.dumps([r.masked_sample for r in result.residual])
+
+
+def test_text_redaction_covers_what_the_sweep_validates():
+    """Free text: whatever the sweep would block is transformed, even where NER and the
+    pattern recognizers miss it (a worded e-mail, a number split by a partial finding)."""
+    from redaction.operators.freetext import FreeText, with_validated
+
+    texts = ["Write to jo dot roe at example dot org or ring 1-416-555-0142 after 5",
+             "SIN 046 454 286, card 2131 0000 0000 001"]  # fmt: skip
+    out = FreeText("body", None)(pa.array(texts)).to_pylist()
+    assert "example dot org" not in out[0] and "555-0142" not in out[0]
+    assert "454 286" not in out[1] and "0000 001" not in out[1]
+    assert sweep_values(pa.array(out)) == {}
+    from detectors.findings import TextFinding
+    from detectors.sweep import SweepSpan
+
+    partial = [TextFinding(0, "body", 10, 18, "PHONE_NUMBER", 0.4)]
+    merged = with_validated("body", 0, partial, [SweepSpan(5, 16, "PHONE_NUMBER")])
+    assert [(f.start, f.end) for f in merged] == [(5, 16), (16, 18)]
