@@ -250,7 +250,7 @@ DETECTORS: tuple[Detector, ...] = (
     ),
     Detector(
         entities.CREDIT_CARD,
-        prefilter=r"[0-9](?:[ \-]?[0-9]){11,18}",
+        prefilter=r"(?:^|[^\w.\-])[0-9](?:[ \-]?[0-9]){11,18}",
         whole=r"^\s*[0-9](?:[ \-]?[0-9]){11,18}\s*$",
         # issuer ranges, roughly: a card never starts 0, 7 or 9, nor 1 but for JCB's 1800
         exclude=r"^\s*(?:[07]|1[^8]|18[^0])",
@@ -260,21 +260,22 @@ DETECTORS: tuple[Detector, ...] = (
     ),
     Detector(
         entities.IBAN_CODE,
-        prefilter=r"(?i)[a-z]{2}[0-9]{2}\s?[a-z0-9]{4}",
+        # written in upper case: hex ids (`…-de12abcd`) would make lower-case ones candidates
+        prefilter=r"(?:^|[^A-Za-z0-9])[A-Z]{2}[0-9]{2} ?[A-Z0-9]{4}",
         finder=re.compile(
-            r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}(?![A-Za-z0-9])"
+            r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])"
         ),
         validate=_each(_iban),
     ),
     Detector(
         CA_SIN,
-        prefilter=r"[0-9]{3}[ \-][0-9]{3}[ \-][0-9]{3}",
+        prefilter=r"(?:^|[^\w\-])[0-9]{3}[ \-][0-9]{3}[ \-][0-9]{3}",
         finder=re.compile(r"(?<![\w\-])\d{3}([ \-])\d{3}\1\d{3}(?![\w]|[\-]\d)"),
         validate=_each(sin_valid),
     ),
     Detector(
         CA_SIN,
-        prefilter=r"(?:^|[^0-9])[0-9]{9}(?:[^0-9]|$)",
+        prefilter=r"(?:^|[^\w\-.])[0-9]{9}(?:[^\w]|$)",
         finder=re.compile(r"(?<![\w\-.])\d{9}(?![\w]|[.\-]\d)"),
         validate=_each(sin_valid),
         digit_counts=frozenset({9}),
@@ -284,28 +285,28 @@ DETECTORS: tuple[Detector, ...] = (
     ),
     Detector(
         entities.IMEI,
-        prefilter=r"[0-9]{2}[ \-]?[0-9]{6}[ \-]?[0-9]{6}[ \-]?[0-9]",
+        prefilter=r"(?:^|[^\w\-.])[0-9]{2}[ \-]?[0-9]{6}[ \-]?[0-9]{6}[ \-]?[0-9]",
         finder=re.compile(r"(?<![\w\-.])\d{2}[ \-]?\d{6}[ \-]?\d{6}[ \-]?\d(?![\w]|[.\-]\d)"),
         validate=_each(_imei),
         digit_counts=frozenset({15}),
     ),
     Detector(
         entities.ICCID,
-        prefilter=r"89[0-9]{17}",
+        prefilter=r"(?:^|[^\w\-.])89[0-9]{17}",
         finder=re.compile(r"(?<![\w\-.])89\d{17,18}(?![\w]|[.\-]\d)"),
         validate=_each(_iccid),
         digit_counts=frozenset({19, 20}),
     ),
     Detector(
         entities.IP_ADDRESS,
-        prefilter=r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}",
+        prefilter=r"(?:^|[^\w.])[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}",
         whole=r"^\s*[0-9]{1,3}(?:\.[0-9]{1,3}){3}\s*$",
         finder=re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)"),
         validate=_each(_ipv4),
     ),
     Detector(
         entities.IP_ADDRESS,
-        prefilter=r"(?i)[0-9a-f]{0,4}:[0-9a-f]{0,4}:[0-9a-f]{0,4}",
+        prefilter=r"(?i)(?:^|[^\w:.])[0-9a-f]{0,4}:[0-9a-f]{0,4}:[0-9a-f]{0,4}",
         finder=re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])"),
         validate=_each(_ipv6),
     ),
@@ -320,7 +321,7 @@ DETECTORS: tuple[Detector, ...] = (
     ),
     Detector(
         entities.PHONE_NUMBER,
-        prefilter=r"[0-9](?:[ ().\-]{0,2}[0-9]){6}",
+        prefilter=r"(?:^|[^\w+.:/@\-])\+?\(?[0-9](?:[ ().\-]{0,2}[0-9]){6}",
         whole=r"^\s*(?:[Tt][Ee][Ll]:)?\+?\(?[0-9][0-9 ().\-]{5,22}[0-9]\s*$",
         exclude=_NOT_PHONE_RE2,
         finder=re.compile(r"(?<![\w+.:/@\-])(?:\+|\b)\(?\d[\d ().\-]{5,22}\d(?![\w]|[.\-]\d|:\d)"),
@@ -329,6 +330,13 @@ DETECTORS: tuple[Detector, ...] = (
     ),
 )
 DETECTED_ENTITIES: frozenset[str] = frozenset(d.entity_type for d in DETECTORS)
+
+
+def _group(pattern: str) -> str:
+    return f"(?i:{pattern[4:]})" if pattern.startswith("(?i)") else f"(?:{pattern})"
+
+
+_ANY_PREFILTER = "|".join(_group(d.prefilter) for d in DETECTORS)
 
 # Pseudonym tokens, placeholders and masked values: our own output is never an identifier.
 _BLANK = " <FOUND> "  # what replaces an identifier once found: no detector matches it
@@ -490,6 +498,8 @@ class _Cells:
         self.numeric = ~self.hopeless & _numpy(
             pc.match_substring_regex(distinct, r"^\s*\+?[0-9]+\s*$")
         )
+        # one pass of all prefilters at once: the cells no detector needs to look at drop out
+        self.maybe = self.matching(_ANY_PREFILTER, ~self.ours & ~self.numeric)
         self.digits = np.zeros(len(distinct), dtype=np.int64)
         if self.numeric.any():
             numbers = pc.replace_substring_regex(
@@ -514,7 +524,7 @@ def _detect(
     distinct = cells.distinct
     verdict = np.zeros(len(distinct), dtype=bool)
     consumed: dict[int, str] = {}
-    todo = ~cells.ours if detector.worded else ~cells.hopeless & ~cells.numeric
+    todo = cells.maybe if detector.worded else cells.maybe & ~cells.hopeless
     candidates = cells.matching(detector.prefilter, todo)
     whole = np.zeros(len(distinct), dtype=bool)
     if detector.whole is not None:
@@ -612,8 +622,8 @@ def find_spans(
         return found
     cells = _Cells(pa.array(texts, pa.string()))
     for detector in DETECTORS:
-        todo = ~cells.ours if detector.worded else ~cells.hopeless
-        candidates = cells.matching(detector.prefilter, todo & ~cells.numeric)
+        todo = cells.maybe if detector.worded else cells.maybe & ~cells.hopeless
+        candidates = cells.matching(detector.prefilter, todo)
         if detector.digit_counts is not None:
             counts = np.fromiter(detector.digit_counts, dtype=np.int64)
             candidates |= cells.numeric & np.isin(cells.digits, counts)
