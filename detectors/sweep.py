@@ -263,7 +263,8 @@ DETECTORS: tuple[Detector, ...] = (
         # written in upper case: hex ids (`…-de12abcd`) would make lower-case ones candidates
         prefilter=r"(?:^|[^A-Za-z0-9])[A-Z]{2}[0-9]{2} ?[A-Z0-9]{4}",
         finder=re.compile(
-            r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])"
+            r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?"
+            r"(?![A-Za-z0-9])"
         ),
         validate=_each(_iban),
     ),
