@@ -34,12 +34,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detectors import entities
+from detectors.columns.contact import OBFUSCATED_EMAIL, deobfuscate_email
 from detectors.columns.phones import phones_valid
 from detectors.masking import mask_value
 from detectors.settings import DetectionSettings
 from detectors.validators import card_brand_valid, iban_valid, luhn_valid, sin_valid
 
-CA_SIN = "CA_SIN"
 # Validates many distinct candidate strings at once → one verdict each.
 ManyValidator = Callable[[pa.Array, DetectionSettings], np.ndarray]
 
@@ -135,56 +135,6 @@ def _iban(text: str) -> bool:
     return iban_valid(re.sub(r"\s", "", text).upper())
 
 
-# Top-level domains an obfuscated address may end with: common generic ones and every
-# two-letter country code (a worded "at … dot xx" with a two-letter ending is an address).
-_GENERIC_TLDS = frozenset(
-    [
-        "com",
-        "net",
-        "org",
-        "edu",
-        "gov",
-        "int",
-        "mil",
-        "info",
-        "biz",
-        "name",
-        "pro",
-        "mobi",
-        "tel",
-        "io",
-        "co",
-        "app",
-        "dev",
-        "ai",
-        "me",
-        "tv",
-        "us",
-        "ca",
-        "fr",
-        "uk",
-        "de",
-        "be",
-        "ch",
-        "eu",
-        "qc",
-        "quebec",
-        "online",
-        "site",
-        "shop",
-        "store",
-        "tech",
-        "cloud",
-        "email",
-    ]
-)
-
-
-def _obfuscated_email(text: str) -> bool:
-    tld = re.split(r"[\s.\])}]+", text.strip().lower())[-1]
-    return (len(tld) == 2 and tld.isalpha()) or tld in _GENERIC_TLDS
-
-
 @dataclass(frozen=True)
 class Detector:
     """One validated identifier: how to find candidates in a cell and how to check them.
@@ -212,9 +162,6 @@ _NOT_PHONE_RE2 = (
     r"^\s*(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[-./][0-9]{1,2}[-./][0-9]{4}\s*$"
     r"|[0-9]+\.[0-9]+\s*$|[0-9]{1,3}(?:\.[0-9]{1,3}){3}\s*$)"
 )
-_AT = r"(?:\s+(?:at|arobase)\s+|\s*[\[({<]\s*(?:at|arobase|@)\s*[\])}>]\s*)"
-_DOT = r"(?:\s+(?:dot|point)\s+|\s*[\[({<]\s*(?:dot|point|\.)\s*[\])}>]\s*|\.)"
-_LABEL = r"[A-Za-z0-9][A-Za-z0-9\-]*"
 
 DETECTORS: tuple[Detector, ...] = (
     Detector(
@@ -234,18 +181,14 @@ DETECTORS: tuple[Detector, ...] = (
             re.IGNORECASE,
         ),
     ),
-    Detector(
+    Detector(  # written against harvesters: the e-mail column classifier's own grammar
         entities.EMAIL_ADDRESS,
         prefilter=(
-            r"(?i)(\s(at|arobase)\s|[\[({<]\s*(at|arobase|@)\s*[\])}>]).*"
+            r"(?i)(\s(at|arobase)\s|[\[({<]\s*(at|arobase|@)\s*[\])}>]|@).*"
             r"(\s(dot|point)\s|[\[({<]\s*(dot|point|\.)\s*[\])}>]|\.)\s*[a-z]{2,}"
         ),
-        finder=re.compile(
-            rf"(?<![\w.\-]){_LABEL}(?:{_DOT}{_LABEL})*{_AT}{_LABEL}(?:{_DOT}{_LABEL})*"
-            rf"{_DOT}[A-Za-z]{{2,}}(?![\w\-])",
-            re.IGNORECASE,
-        ),
-        validate=_each(_obfuscated_email),
+        finder=re.compile(rf"(?<![\w.\-]){OBFUSCATED_EMAIL}(?![\w\-])", re.IGNORECASE),
+        validate=_each(lambda text: deobfuscate_email(text) is not None),
         worded=True,
     ),
     Detector(
@@ -269,13 +212,13 @@ DETECTORS: tuple[Detector, ...] = (
         validate=_each(_iban),
     ),
     Detector(
-        CA_SIN,
+        entities.CA_SIN,
         prefilter=r"(?:^|[^\w\-])[0-9]{3}[ \-][0-9]{3}[ \-][0-9]{3}",
         finder=re.compile(r"(?<![\w\-])\d{3}([ \-])\d{3}\1\d{3}(?![\w]|[\-]\d)"),
         validate=_each(sin_valid),
     ),
     Detector(
-        CA_SIN,
+        entities.CA_SIN,
         prefilter=r"(?:^|[^\w\-.])[0-9]{9}(?:[^\w]|$)",
         finder=re.compile(r"(?<![\w\-.])\d{9}(?![\w]|[.\-]\d)"),
         validate=_each(sin_valid),

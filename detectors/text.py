@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 _SPECIFIC = frozenset(
     {
         E.EMAIL_ADDRESS, E.SIP_URI, E.CREDIT_CARD, CREDIT_CARD_MASKED, E.IBAN_CODE,
-        E.IP_ADDRESS, E.MAC_ADDRESS, E.IMEI, E.IMSI, E.ICCID, E.PHONE_NUMBER,
+        E.IP_ADDRESS, E.MAC_ADDRESS, E.IMEI, E.IMSI, E.ICCID, E.PHONE_NUMBER, E.CA_SIN,
     }
 )  # fmt: skip
 _NER_RECOGNIZER = "SpacyRecognizer"

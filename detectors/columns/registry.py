@@ -6,7 +6,16 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from detectors import entities
-from detectors.columns import address, contact, dates, device, network, payment, person
+from detectors.columns import (
+    address,
+    contact,
+    dates,
+    device,
+    government_id,
+    network,
+    payment,
+    person,
+)
 from detectors.columns.base import ValueClassifier
 from detectors.errors import SettingsError
 
@@ -21,6 +30,7 @@ CLASSIFIERS: Mapping[str, ValueClassifier] = MappingProxyType(
             address.STREET_ADDRESS, address.POSTAL_CODE,
             person.PERSON, person.LOCATION,
             dates.DATE_TIME, dates.DATE_OF_BIRTH,
+            government_id.CA_SIN,
         )
     }
 )

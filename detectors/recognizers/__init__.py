@@ -12,6 +12,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from detectors.recognizers.account_number import AccountNumberRecognizer
+from detectors.recognizers.ca_sin import CaSinRecognizer
 from detectors.recognizers.caller_id import CallerIdNameRecognizer
 from detectors.recognizers.card_expiry import CardExpiryRecognizer
 from detectors.recognizers.city_region import CityRegionRecognizer
@@ -21,6 +22,7 @@ from detectors.recognizers.imei import ImeiRecognizer
 from detectors.recognizers.imsi import ImsiRecognizer
 from detectors.recognizers.mac_address import MacAddressRecognizer
 from detectors.recognizers.masked_card import CREDIT_CARD_MASKED, MaskedCardRecognizer
+from detectors.recognizers.obfuscated_email import ObfuscatedEmailRecognizer
 from detectors.recognizers.password import PasswordRecognizer
 from detectors.recognizers.person_context import PersonContextRecognizer
 from detectors.recognizers.phone import PhoneRecognizer
@@ -40,9 +42,12 @@ def telecom_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
     Left out on purpose: Presidio's PhoneRecognizer and CreditCardRecognizer (replaced),
     and the country-specific ones (US_DRIVER_LICENSE, US_BANK_NUMBER, UK_NHS, MEDICAL_LICENSE,
     US_SSN...) that fire on CDR ids, account codes and phone numbers (../shared/KNOWN.md).
+    Our CA_SIN takes bare digits only next to SIN words; plain e-mails are Presidio's, those
+    written against harvesters ours.
     """
     return [
         EmailRecognizer(),
+        ObfuscatedEmailRecognizer(),
         IpRecognizer(),
         IbanRecognizer(),
         UrlRecognizer(),
@@ -65,4 +70,5 @@ def telecom_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
         CreditCardRecognizer(),
         MaskedCardRecognizer(),
         CardExpiryRecognizer(),
+        CaSinRecognizer(),
     ]

@@ -23,8 +23,9 @@ class ContextPatternRecognizer(PatternRecognizer):
 
     Score: the pattern's score, plus `CONTEXT_BOOST` when one of `CONTEXT` occurs within
     `CONTEXT_WINDOW` characters before (or `CONTEXT_AFTER` after) the match. With
-    `CONTEXT_REQUIRED`, matches without context are dropped; with `NEGATIVE_CONTEXT` words
-    (e.g. "order") right before, they are dropped. `validate_result` returning False drops a match.
+    `CONTEXT_REQUIRED`, matches without context are dropped (only those of the patterns named
+    in `CONTEXT_REQUIRED_FOR`, when given); with `NEGATIVE_CONTEXT` words (e.g. "order") right
+    before, they are dropped. `validate_result` returning False drops a match.
     """
 
     ENTITY: ClassVar[str]
@@ -32,6 +33,11 @@ class ContextPatternRecognizer(PatternRecognizer):
     CONTEXT: ClassVar[tuple[str, ...]] = ()
     NEGATIVE_CONTEXT: ClassVar[tuple[str, ...]] = ()
     CONTEXT_REQUIRED: ClassVar[bool] = False
+    # names of the patterns that need context when CONTEXT_REQUIRED is False: a formatted SIN
+    # stands alone, nine bare digits do not
+    CONTEXT_REQUIRED_FOR: ClassVar[frozenset[str]] = frozenset()
+    # context words must end at a word end too: "sin" is not "since", "nas" is not "nasty"
+    CONTEXT_WHOLE_WORDS: ClassVar[bool] = False
     CONTEXT_WINDOW: ClassVar[int] = 40
     CONTEXT_AFTER: ClassVar[int] = 0
     NEGATIVE_WINDOW: ClassVar[int] = 20
@@ -48,7 +54,7 @@ class ContextPatternRecognizer(PatternRecognizer):
             global_regex_flags=self.FLAGS,
         )
         self._compiled = [(p, re.compile(p.regex, self.FLAGS)) for p in self.patterns]
-        self._context_re = _words_regex(self.CONTEXT)
+        self._context_re = _words_regex(self.CONTEXT, self.CONTEXT_WHOLE_WORDS)
         self._negative_re = _words_regex(self.NEGATIVE_CONTEXT)
 
     def analyze(
@@ -66,12 +72,18 @@ class ContextPatternRecognizer(PatternRecognizer):
                 start, end = match.span(group)
                 if start >= end or self.validate_result(text[start:end]) is False:
                     continue
-                score = self._score(text, start, end, pattern.score)
+                required = self.CONTEXT_REQUIRED or pattern.name in self.CONTEXT_REQUIRED_FOR
+                score = self._score(text, start, end, pattern.score, required)
                 if score is not None:
                     results.append(self._result(start, end, score, pattern))
         return self.remove_duplicates(results)
 
-    def _score(self, text: str, start: int, end: int, base: float) -> float | None:
+    def _score(
+        self, text: str, start: int, end: int, base: float, required: bool | None = None
+    ) -> float | None:
+        """`base` raised by context, or None to drop the match; `required` defaults to
+        `CONTEXT_REQUIRED`."""
+        required = self.CONTEXT_REQUIRED if required is None else required
         if self._negative_re and self._negative_re.search(
             text, max(0, start - self.NEGATIVE_WINDOW), start
         ):
@@ -88,7 +100,7 @@ class ContextPatternRecognizer(PatternRecognizer):
         )
         if before or after:
             return min(1.0, base + self.CONTEXT_BOOST)
-        return None if self.CONTEXT_REQUIRED else base
+        return None if required else base
 
     def _result(self, start: int, end: int, score: float, pattern: Pattern) -> RecognizerResult:
         explanation = self.build_regex_explanation(
@@ -109,9 +121,11 @@ class ContextPatternRecognizer(PatternRecognizer):
         )
 
 
-def _words_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """Words as prefixes at a word start ("call" matches "called"), case-insensitive."""
+def _words_regex(words: tuple[str, ...], whole: bool = False) -> re.Pattern[str] | None:
+    """Words as prefixes at a word start ("call" matches "called"), or as whole words when
+    `whole`; case-insensitive."""
     if not words:
         return None
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})", re.IGNORECASE)
+    end = r"(?![^\W_])" if whole else ""
+    return re.compile(rf"(?<![^\W_])(?:{alternatives}){end}", re.IGNORECASE)

@@ -62,6 +62,7 @@ PREFIXES: Mapping[str, str] = {
     entities.POSTAL_CODE: "POSTAL",
     entities.LOCATION: "LOC",
     entities.URL: "URL",
+    entities.CA_SIN: "SIN",
 }
 DEFAULT_PREFIX = "TOKEN"
 SEEN_MAX = 100_000  # normalised values whose tokens the per-value path remembers
@@ -132,6 +133,7 @@ NORMALISERS: Mapping[str, Callable[[str], str]] = {
     entities.MAC_ADDRESS: lambda v: re.sub(r"[^0-9a-f]", "", v.lower()),
     entities.CREDIT_CARD: digits_only,
     entities.IBAN_CODE: lambda v: re.sub(r"\s", "", v).upper(),
+    entities.CA_SIN: digits_only,  # 130 692 544, 130-692-544, 130692544: one token
 }
 
 

@@ -23,6 +23,7 @@ FRAGMENTS = [
     "4111 1111 1111 1111", "IMEI", "490154203237518", "PIN", "4821", "password is", "Hunter2!",
     "1234 Main St", "Montréal, QC", "H3B 2Y5", "192.0.2.10", "2001:db8::1", "Jane Roe", "\n",
     "Thanks,", "ACCT-10023456", "1700000000.1234", "**** 1234", ".", ",", " ",
+    "SIN", "046 454 286", "130692544", "jdoe [at] example [dot] com", "at", "dot", "com",
 ]
 texts = st.lists(st.sampled_from(FRAGMENTS), max_size=12).map(" ".join)
 

@@ -113,6 +113,7 @@ def test_legacysip_purposes() -> None:
         ("PHONE_NUMBER", "contact.phone"),
         ("CREDIT_CARD", "financial.payment_card"),
         ("IMSI", "network.device"),
+        ("CA_SIN", "identity.account"),  # a government id: pseudonymized like account numbers
         ("VOICEMAIL_PIN", "credentials.secret"),
         ("NOT_AN_ENTITY", None),  # unknown entity types have no category: fail closed
     ],
