@@ -12,13 +12,22 @@ from detectors.findings import DatasetProfile
 from detectors.reading import file_sha256, read_batches
 
 
-def read_schema(path: Path, fmt: str | None = None) -> pa.Schema:
+def read_schema(
+    path: Path,
+    fmt: str | None = None,
+    header: bool = True,
+    column_names: Sequence[str] | None = None,
+) -> pa.Schema:
     """The schema `read_batches` yields for `path`, read from its first batch only.
 
     `read_batches` yields an empty batch with the header's columns for a file with no rows, so
-    there is always a first batch.
+    there is always a first batch. Pass the `header`/`column_names` the data will be read with
+    (`resolve_header`), so a plan built on this schema matches the batches.
     """
-    return next(iter(read_batches(path, fmt=fmt, batch_size=1_024))).schema
+    batches = read_batches(
+        path, fmt=fmt, batch_size=1_024, header=header, column_names=column_names
+    )
+    return next(iter(batches)).schema
 
 
 def dataset_sha256(paths: Sequence[Path]) -> str:

@@ -5,25 +5,37 @@ a time, so line numbers of malformed rows are known exactly: pyarrow's streaming
 reports `InvalidRow.number` as None. A block that fails to parse is bisected until each bad row
 is isolated and quarantined; good rows around it are kept. Every CSV column is read as a string so
 ids with leading zeros survive; Parquet keeps its types.
+
+Whether line 1 of a CSV holds column names is decided once per dataset (`resolve_header`): line 1
+reads as data when a cell reads as a value, and a headerless file gets positional or Asterisk names,
+so values never become column names. Nested JSONL/Parquet values are flattened (`parent.child`
+columns; lists and maps as JSON text) so detection and redaction see every leaf.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import ipaddress
+import json
 import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from detectors.errors import UnreadableFileError, UnsupportedFormatError
+from detectors.errors import SettingsError, UnreadableFileError, UnsupportedFormatError
 from detectors.quarantine import Quarantine
+from detectors.validators import parse_phone
 
 FORMATS = ("csv", "parquet", "jsonl")
 _EXTENSIONS = {
@@ -121,7 +133,10 @@ def read_batches(
 
     Malformed rows go to `quarantine`; without one they are counted and logged as a warning
     (file name and count only), never parsed into the output. `header=False` reads a headerless
-    CSV with `column_names` (e.g. `ASTERISK_CDR_CSV_COLUMNS`), or `col1..colN` without them.
+    CSV with `column_names` (e.g. `ASTERISK_CDR_CSV_COLUMNS`), or `col1..colN` without them;
+    `resolve_header` decides both for a dataset. Nested JSONL/Parquet values come out flat:
+    struct fields as `parent.child` columns, lists and maps as JSON text, and a Parquet binary
+    column that holds only UTF-8 as strings; `columns` names flattened columns.
     """
     path = Path(path)
     kind, compression = detect_format(path, fmt)
@@ -143,17 +158,24 @@ def read_batches(
     block = max(_MIN_BLOCK, min(_MAX_BLOCK, batch_size * _BYTES_PER_ROW_GUESS))
     if kind == "csv":
         tables = _read_csv(path, compression, block, columns, quarantine, header, column_names)
+        shape: Callable[[pa.RecordBatch], pa.RecordBatch] = _unchanged
     else:
         tables = _read_jsonl(path, compression, block, columns, quarantine)
+        shape = _Flattener(frozenset(), columns)
     schema: pa.Schema | None = None
     produced = False
     for table in tables:
         schema = table.schema
         if table.num_rows:
             produced = True
-            yield from table.combine_chunks().to_batches(max_chunksize=batch_size)
+            for batch in table.combine_chunks().to_batches(max_chunksize=batch_size):
+                yield shape(batch)
     if not produced and schema is not None:  # a header without rows: keep the columns
-        yield _empty_batch(schema)
+        yield shape(_empty_batch(schema))
+
+
+def _unchanged(batch: pa.RecordBatch) -> pa.RecordBatch:
+    return batch
 
 
 def _empty_batch(schema: pa.Schema) -> pa.RecordBatch:
@@ -201,17 +223,36 @@ def _read_parquet(
         raise UnreadableFileError(
             f"{path}: is not a readable Parquet file; expected Parquet (magic bytes PAR1)"
         ) from None
-    _check_columns(path, parquet.schema_arrow.names, columns)
-    if parquet.metadata.num_rows == 0:
-        schema = parquet.schema_arrow
-        yield _empty_batch(pa.schema([schema.field(c) for c in columns]) if columns else schema)
+    schema = parquet.schema_arrow
+    flat = flat_columns(path, schema)
+    _check_columns(path, list(flat), columns)
+    if not _needs_flattening(schema):
+        if parquet.metadata.num_rows == 0:
+            yield _empty_batch(pa.schema([schema.field(c) for c in columns]) if columns else schema)
+            return
+        try:
+            yield from parquet_batches(parquet, batch_size, columns)
+        except (pa.ArrowException, OSError):
+            raise _damaged(path) from None
         return
+    # Read the top-level columns the wanted flat columns live in, then flatten and select.
+    tops = list(dict.fromkeys(flat[c] for c in columns)) if columns else None
     try:
-        yield from parquet_batches(parquet, batch_size, columns)
+        shape = _Flattener(_utf8_binaries(parquet, tops), columns)
+        if parquet.metadata.num_rows == 0:
+            empty = pa.schema([schema.field(c) for c in tops]) if tops else schema
+            yield shape(_empty_batch(empty))
+            return
+        for batch in parquet_batches(parquet, batch_size, tops):
+            yield shape(batch)
     except (pa.ArrowException, OSError):
-        raise UnreadableFileError(
-            f"{path}: a Parquet row group could not be decoded; the file is damaged"
-        ) from None
+        raise _damaged(path) from None
+
+
+def _damaged(path: Path) -> UnreadableFileError:
+    return UnreadableFileError(
+        f"{path}: a Parquet row group could not be decoded; the file is damaged"
+    )
 
 
 def _check_columns(path: Path, names: Sequence[str], wanted: Sequence[str] | None) -> None:
@@ -408,13 +449,15 @@ def _field_count(path: Path, data: bytes) -> int:
 
 
 def _check_names(path: Path, names: Sequence[str]) -> None:
-    seen: set[str] = set()
-    for name in names:
+    # Positions, not names: when line 1 was data after all, a name is a value.
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
         if name in seen:
             raise UnreadableFileError(
-                f"{path}: column name {name!r} appears twice in the header; expected unique names"
+                f"{path}: columns {seen[name]} and {position} of line 1 (header) have the same "
+                "name; expected unique column names, or read line 1 as data with header=False"
             )
-        seen.add(name)
+        seen[name] = position
 
 
 def _drop_unterminated(path: Path, first_line: int, data: bytes, quarantine: Quarantine) -> bytes:
@@ -508,19 +551,27 @@ def _read_jsonl(
                     first_line, data
                 )
                 continue
-            _check_columns(path, schema.names, columns)
+            _check_columns(path, list(flat_columns(path, schema)), columns)
             reader = _Block(path, quarantine, _json_parser(schema), _json_reason, quoted=False)
-        tables = reader.read(first_line, data)
-        for table in tables:
-            yield table.select(list(columns)) if columns else table
+        yield from reader.read(first_line, data)  # flattened and selected by `read_batches`
     if schema is None and quarantine.count_for(str(path)) == 0:
         raise UnreadableFileError(f"{path}: has no JSON lines; expected one JSON object per line")
 
 
 def _widen_nulls(schema: pa.Schema) -> pa.Schema:
-    return pa.schema(
-        [f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in schema]
-    )
+    return pa.schema([f.with_type(_widen_type(f.type)) for f in schema])
+
+
+def _widen_type(kind: pa.DataType) -> pa.DataType:
+    """Null becomes string, inside structs and lists too: a field null in every early line may
+    hold text later, and a null type would quarantine those lines."""
+    if pa.types.is_null(kind):
+        return pa.string()
+    if pa.types.is_struct(kind):
+        return pa.struct([f.with_type(_widen_type(f.type)) for f in kind])
+    if pa.types.is_list(kind):
+        return pa.list_(kind.value_field.with_type(_widen_type(kind.value_type)))
+    return kind
 
 
 def _infer_schema(data: bytes) -> pa.Schema | None:
@@ -564,3 +615,397 @@ def _json_reason(message: str) -> str:
     if "UTF8" in message or "utf-8" in message.lower():
         return "undecodable bytes: expected UTF-8 text"
     return "invalid JSON"
+
+
+# --- header detection --------------------------------------------------------------------------
+
+HeaderOption = bool | Literal["auto"]
+_SNIFF_BYTES = 1 << 16
+_SNIFF_ROWS = 50
+_MAX_NAME_LENGTH = 64
+_MAX_NAME_WORDS = 5
+# What a cell of line 1 reads as, checked in order; the first match names it in the warning.
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+_CALLER_ID = re.compile(r"<[^<>]*>\s*")  # `"Jane Roe" <5145550123>`, at the end of the cell
+_DATE_TIME = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}:\d{2}(:\d{2})?(\D|$)|\d{8}[-T ]\d{4,6}"
+)
+_NUMBER = re.compile(
+    r"[(+-]?[$€£¥]?\s?(\d[\d,' ]*)?\.?\d+([eE][+-]?\d+)?\s?(%|ms|s|sec|m|min|h)?\)?", re.IGNORECASE
+)
+_DIGIT_RUN = re.compile(r"\d{6,}")
+_HEX_ID = re.compile(
+    r"(?=[^\d]*\d)[0-9A-Fa-f]{16,}|[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}"
+)
+_NAME = re.compile(r"[#:]?[^\W\d][\w .\-/()\[\]#:&%?+]*")
+
+
+@dataclass(frozen=True)
+class HeaderGuess:
+    """What line 1 of a CSV looks like: column names or a data record.
+
+    Holds positions and what a cell reads as, never the cells themselves.
+    """
+
+    has_header: bool
+    column_count: int
+    data_cells: tuple[tuple[int, str], ...] = ()  # (1-based column, e.g. "phone number")
+    name_cells: int = 0
+
+    def describe(self) -> str:
+        """Why line 1 reads as data, by column position (for warnings: no values)."""
+        if self.has_header:
+            return "line 1 reads as column names"
+        if not self.data_cells:
+            return (
+                f"{self.name_cells} of {self.column_count} cells read as column names, "
+                "fewer than half"
+            )
+        shown = ", ".join(f"column {col}: {what}" for col, what in self.data_cells[:4])
+        more = len(self.data_cells) - 4
+        return shown + (f" and {more} more" if more > 0 else "")
+
+
+@dataclass(frozen=True)
+class HeaderDecision:
+    """How a dataset's CSV files are read, decided once (`resolve_header`) and carried along.
+
+    Fields match `read_batches`' keywords: `header` says whether line 1 holds names;
+    `column_names` names the columns of a headerless file.
+    """
+
+    header: bool = True
+    column_names: tuple[str, ...] | None = None
+
+
+def sniff_header(path: Path, fmt: str | None = None) -> HeaderGuess:
+    """Decide whether line 1 of a CSV holds column names or a data record.
+
+    Line 1 is a header when at least half of its cells read as names (short identifier-like
+    words such as `src`, `Caller ID`, `call_start`) and none reads as a value: a phone number,
+    e-mail, date/time, number, IP address, caller id (`"Jane" <5145550100>`), long digit run or
+    hex id, an empty cell, undecodable bytes, or a value that recurs in its column further down.
+    Anything else reads as data: for privacy, a value must never become a column name.
+    """
+    path = Path(path)
+    kind, compression = detect_format(path, fmt)
+    if kind != "csv":
+        raise UnsupportedFormatError(
+            f"{path}: header detection applies to CSV files; {kind} files name their columns"
+        )
+    _check_file(path)
+    rows, decodable = _head_rows(path, compression)
+    first = rows[0] if rows else []
+    if not any(cell.strip() for cell in first):  # blank line 1: the reader says so
+        return HeaderGuess(True, len(first))
+    below = [row for row in rows[1:] if row != first]  # a repeated header is not a value
+    data_cells: list[tuple[int, str]] = []
+    names = 0
+    for index, cell in enumerate(first):
+        what = _value_kind(cell) if decodable else "undecodable bytes"
+        if what is None and any(len(row) > index and row[index] == cell for row in below):
+            what = "a value repeated further down its column"
+        if what is not None:
+            data_cells.append((index + 1, what))
+        elif _is_name(cell):
+            names += 1
+    has_header = not data_cells and 2 * names >= len(first)
+    return HeaderGuess(has_header, len(first), tuple(data_cells), names)
+
+
+def resolve_header(
+    paths: Sequence[Path],
+    fmt: str | None = None,
+    header: HeaderOption = "auto",
+    kind: str | None = None,
+) -> HeaderDecision:
+    """Decide once for a dataset's files how line 1 of each CSV is read.
+
+    `header=True` reads line 1 as names, `False` as data, `"auto"` decides with `sniff_header`.
+    A headerless file gets Asterisk cdr_csv names when `kind` is `cdr` and the width fits
+    (`ASTERISK_CDR_CSV_COLUMNS`, 18 columns; `ASTERISK_CDR_CSV_NEW_COLUMNS`, 21), else
+    `col1..colN`; deciding so is logged as a warning naming the file and the column count.
+    Files that disagree (a header in one, none in another, or headerless files of different
+    widths) raise `UnreadableFileError`. Parquet and JSONL name their columns: always a header.
+    """
+    if header not in (True, False, "auto") or not isinstance(header, bool | str):
+        raise SettingsError(f"header={header!r} is not supported; expected True, False or 'auto'")
+    csv_paths = [Path(p) for p in paths if detect_format(Path(p), fmt)[0] == "csv"]
+    if header is True or not csv_paths:
+        return HeaderDecision()
+    guesses = [(p, sniff_header(p, fmt)) for p in csv_paths]
+    if header == "auto":
+        headed = [p for p, guess in guesses if guess.has_header]
+        if len(headed) == len(guesses):
+            return HeaderDecision()
+        if headed:
+            bare = next(p for p, guess in guesses if not guess.has_header)
+            raise UnreadableFileError(
+                f"{headed[0]}: has a header row but {bare} has none (its line 1 reads as data); "
+                "expected the files of one dataset to agree: set header: true or false on the "
+                "dataset, or split it"
+            )
+    first_path, first = guesses[0]
+    for path, guess in guesses[1:]:
+        if guess.column_count != first.column_count:
+            raise UnreadableFileError(
+                f"{path}: line 1 has {guess.column_count} fields but {first_path} has "
+                f"{first.column_count}; expected the headerless files of one dataset to have "
+                "the same columns"
+            )
+    if not first.column_count:
+        return HeaderDecision(header=False)  # blank line 1: the reader says so
+    names = headerless_names(first.column_count, kind)
+    if header == "auto":
+        label = "col1..colN" if names[0] == "col1" else "as Asterisk cdr_csv writes them"
+        for path, guess in guesses:
+            _log.warning(
+                "%s: line 1 reads as data, not column names (%s); reading it as a headerless "
+                "CSV of %d columns named %s; set header: true on the dataset if it is a header",
+                path, guess.describe(), guess.column_count, label,
+            )  # fmt: skip
+    return HeaderDecision(header=False, column_names=names)
+
+
+def headerless_names(count: int, kind: str | None = None) -> tuple[str, ...]:
+    """Column names for a headerless CSV of `count` columns (see `resolve_header`)."""
+    if kind == "cdr":
+        for names in (ASTERISK_CDR_CSV_COLUMNS, ASTERISK_CDR_CSV_NEW_COLUMNS):
+            if len(names) == count:
+                return names
+    return tuple(f"col{i}" for i in range(1, count + 1))
+
+
+def _head_rows(path: Path, compression: str | None) -> tuple[list[list[str]], bool]:
+    """The first records of a CSV as cells, and whether line 1 is UTF-8."""
+    try:
+        with pa.input_stream(str(path), compression=compression) as stream:
+            data = stream.read(_SNIFF_BYTES)
+    except (pa.ArrowException, OSError, EOFError):
+        raise UnreadableFileError(
+            f"{path}: could not be read or decompressed at line 1; expected "
+            f"{'a ' + compression + '-compressed' if compression else 'a'} text file"
+        ) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    records = _split_records(data, quoted=True)
+    if len(data) == _SNIFF_BYTES and len(records) > 1:
+        records = records[:-1]  # the last record may be cut short
+    rows: list[list[str]] = []
+    decodable = True
+    for number, (_, raw) in enumerate(records[:_SNIFF_ROWS]):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            decodable = decodable and number > 0  # only line 1 matters: names are UTF-8
+            text = raw.decode("utf-8", "replace")
+        rows.append(next(csv.reader(io.StringIO(text.rstrip("\r\n"))), []))
+    return rows, decodable
+
+
+def _value_kind(cell: str) -> str | None:
+    """What a cell reads as when it is a value rather than a name; None when it is not one."""
+    text = cell.strip()
+    if not text:
+        return "empty"
+    if _EMAIL.search(text):
+        return "e-mail address"
+    if _CALLER_ID.search(text) and text.endswith(">"):
+        return "caller id"
+    if _DATE_TIME.search(text):
+        return "date/time"
+    if _is_ip(text):
+        return "IP address"
+    if sum(ch.isdigit() for ch in text) >= 3 and parse_phone(text) is not None:
+        return "phone number"
+    if _NUMBER.fullmatch(text):
+        return "number"
+    if _DIGIT_RUN.search(text):
+        return "digit run"
+    if _HEX_ID.fullmatch(text):
+        return "identifier"
+    return None
+
+
+def _is_ip(text: str) -> bool:
+    if not any(ch in text for ch in ".:"):
+        return False
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_name(cell: str) -> bool:
+    text = cell.strip()
+    return (
+        len(text) <= _MAX_NAME_LENGTH
+        and len(text.split()) <= _MAX_NAME_WORDS
+        and _NAME.fullmatch(text) is not None
+    )
+
+
+# --- nested values -----------------------------------------------------------------------------
+
+
+def flat_columns(path: Path, schema: pa.Schema) -> dict[str, str]:
+    """Each column `read_batches` yields for `schema`, mapped to the top-level field it is in.
+
+    Struct fields flatten to `parent.child` (recursively). Two paths flattening to one name
+    (a top-level `contact.name` and `name` nested in `contact`) raise `UnreadableFileError`:
+    column names are schema, not data, for the formats that nest, so the message names them.
+    """
+    flat: dict[str, str] = {}
+    origin: dict[str, tuple[str, ...]] = {}
+
+    def visit(name: str, kind: pa.DataType, parts: tuple[str, ...]) -> None:
+        if pa.types.is_struct(kind) and kind.num_fields:
+            for child in kind:
+                visit(f"{name}.{child.name}", child.type, (*parts, child.name))
+            return
+        if name in origin:
+            raise UnreadableFileError(
+                f"{path}: column {name!r} would come from both {_field_path(origin[name])} and "
+                f"{_field_path(parts)} once nested fields are flattened; expected unique column "
+                "paths: rename one of the fields"
+            )
+        origin[name] = parts
+        flat[name] = parts[0]
+
+    for field in schema:
+        visit(field.name, field.type, (field.name,))
+    return flat
+
+
+def _field_path(parts: tuple[str, ...]) -> str:
+    if len(parts) == 1:
+        return f"the top-level field {parts[0]!r}"
+    return "the nested field " + " > ".join(repr(p) for p in parts)
+
+
+def _is_nested(kind: pa.DataType) -> bool:
+    return (
+        pa.types.is_struct(kind)
+        or pa.types.is_map(kind)
+        or pa.types.is_list(kind)
+        or pa.types.is_large_list(kind)
+        or pa.types.is_fixed_size_list(kind)
+        or pa.types.is_list_view(kind)
+        or pa.types.is_large_list_view(kind)
+    )
+
+
+def _is_binary(kind: pa.DataType) -> bool:
+    return pa.types.is_binary(kind) or pa.types.is_large_binary(kind)
+
+
+def _needs_flattening(schema: pa.Schema) -> bool:
+    return any(_is_nested(f.type) or _is_binary(f.type) for f in schema)
+
+
+def _leaves(batch: pa.RecordBatch) -> Iterator[tuple[str, pa.Array]]:
+    """(flat name, array) of every column, struct fields flattened (their parent's nulls kept)."""
+
+    def visit(name: str, array: pa.Array) -> Iterator[tuple[str, pa.Array]]:
+        kind = array.type
+        if pa.types.is_struct(kind) and kind.num_fields:
+            for field, child in zip(kind, array.flatten(), strict=True):
+                yield from visit(f"{name}.{field.name}", child)
+        else:
+            yield name, array
+
+    for name, array in zip(batch.schema.names, batch.columns, strict=True):
+        yield from visit(name, array)
+
+
+def _utf8_binaries(parquet: pq.ParquetFile, tops: Sequence[str] | None) -> frozenset[str]:
+    """Flat names of the binary columns whose every non-null cell is UTF-8 text.
+
+    Decided over the whole file (one row group at a time, binary columns only) so every batch
+    gets the same schema; `pc.cast` to string validates UTF-8.
+    """
+    schema = parquet.schema_arrow
+    wanted = [f for f in schema if tops is None or f.name in tops]
+    binary_tops = [f.name for f in wanted if _has_binary(f.type)]
+    if not binary_tops:
+        return frozenset()
+    text: set[str] | None = None
+    for batch in parquet_batches(parquet, 65_536, binary_tops):
+        leaves = [(n, a) for n, a in _leaves(batch) if _is_binary(a.type)]
+        if text is None:
+            text = {n for n, _ in leaves}
+        for name, array in leaves:
+            if name in text and not _castable_to_text(array):
+                text.discard(name)
+        if not text:
+            break
+    if text is None:  # no rows: nothing contradicts text
+        empty = _empty_batch(pa.schema([schema.field(n) for n in binary_tops]))
+        text = {n for n, a in _leaves(empty) if _is_binary(a.type)}
+    return frozenset(text)
+
+
+def _has_binary(kind: pa.DataType) -> bool:
+    if pa.types.is_struct(kind):
+        return any(_has_binary(f.type) for f in kind)
+    return _is_binary(kind)
+
+
+def _castable_to_text(array: pa.Array) -> bool:
+    try:
+        pc.cast(array, _text_type(array.type))
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _text_type(kind: pa.DataType) -> pa.DataType:
+    return pa.large_string() if pa.types.is_large_binary(kind) else pa.string()
+
+
+class _Flattener:
+    """Flatten a batch's nested values and pick `columns` (flat names) from it."""
+
+    def __init__(self, utf8_binaries: frozenset[str], columns: Sequence[str] | None) -> None:
+        self.utf8_binaries, self.columns = utf8_binaries, columns
+
+    def __call__(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        if _needs_flattening(batch.schema):
+            names, arrays = [], []
+            for name, array in _leaves(batch):
+                if _is_nested(array.type):
+                    array = _json_text(array)
+                elif name in self.utf8_binaries:
+                    array = pc.cast(array, _text_type(array.type))
+                names.append(name)
+                arrays.append(array)
+            batch = pa.RecordBatch.from_arrays(arrays, names=names)
+        return batch.select(list(self.columns)) if self.columns else batch
+
+
+def _json_text(array: pa.Array) -> pa.Array:
+    """A list, map or empty struct column as the JSON text of each value (null stays null)."""
+    kind = array.type
+    texts = [
+        None if value is None
+        else json.dumps(_jsonable(value, kind), ensure_ascii=False, default=str)
+        for value in array.to_pylist()
+    ]  # fmt: skip
+    return pa.array(texts, pa.string())
+
+
+def _jsonable(value: Any, kind: pa.DataType) -> Any:
+    """A Python value from `to_pylist` as JSON-ready data: maps as objects with sorted keys."""
+    if value is None:
+        return None
+    if pa.types.is_map(kind):
+        pairs = sorted(((str(k), v) for k, v in value), key=lambda pair: pair[0])
+        return {k: _jsonable(v, kind.item_type) for k, v in pairs}
+    if _is_nested(kind) and not pa.types.is_struct(kind):
+        return [_jsonable(item, kind.value_type) for item in value]
+    if pa.types.is_struct(kind):
+        return {f.name: _jsonable(value.get(f.name), f.type) for f in kind}
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
+    return value

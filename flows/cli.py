@@ -51,7 +51,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
     """Profile files and print what personal data each column holds."""
     from flows import commands
 
-    return commands.scan([Path(p) for p in args.paths], kind=args.kind, fmt=args.format)
+    header = {"true": True, "false": False}.get(args.header, "auto")
+    return commands.scan(
+        [Path(p) for p in args.paths], kind=args.kind, fmt=args.format, header=header
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -143,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="CSV, Parquet or JSONL files")
     p.add_argument("--kind", default="billing", choices=["billing", "cdr", "tickets"])
     p.add_argument("--format", default=None, choices=["csv", "parquet", "jsonl"])
+    p.add_argument(
+        "--header", default="auto", choices=["auto", "true", "false"],
+        help="does line 1 of a CSV hold column names? auto (default) reads it as data when it "
+        "holds values such as phone numbers or dates",
+    )  # fmt: skip
     p.set_defaults(handler=cmd_scan)
 
     p = sub.add_parser(

@@ -103,10 +103,17 @@ def _demo_key(out: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def scan(paths: list[Path], kind: str, fmt: str | None = None) -> int:
+def scan(
+    paths: list[Path], kind: str, fmt: str | None = None, header: bool | str = "auto"
+) -> int:
     import detectors
+    from detectors.reading import resolve_header
 
-    profile = detectors.profile_dataset("scan", kind, paths, fmt=fmt)
+    # Line 1 read as data when it holds values (auto), so no value becomes a column name.
+    decided = resolve_header(paths, fmt, header, kind)
+    profile = detectors.profile_dataset(
+        "scan", kind, paths, fmt=fmt, header=decided.header, column_names=decided.column_names
+    )
     _say(detectors.format_profile_table(profile))
     if profile.quarantined_count:
         _say(f"\n{profile.quarantined_count} malformed rows quarantined (see rows above).")
@@ -115,16 +122,20 @@ def scan(paths: list[Path], kind: str, fmt: str | None = None) -> int:
 
 def check(config_path: Path) -> int:
     import detectors
+    from detectors.reading import resolve_header
 
     config = policy.load_config(config_path)
     pack = policy.load_pack(config.policy_ref)
     # A sample, not the whole dataset: check answers in seconds on a day of CDRs.
     read_rows = CHECK_READ_FACTOR * config.sample_rows
     settings = detection_settings(config)
+    headers = {ds.name: resolve_header(ds.files(), ds.format, ds.header, str(ds.kind))
+               for ds in config.datasets}  # fmt: skip
     profiles = {
         ds.name: detectors.profile_dataset(
             ds.name, str(ds.kind), ds.files(), sample_rows=config.sample_rows, fmt=ds.format,
-            read_rows=read_rows, settings=settings,
+            read_rows=read_rows, settings=settings, header=headers[ds.name].header,
+            column_names=headers[ds.name].column_names,
         ).fields
         for ds in config.datasets
     }  # fmt: skip

@@ -15,6 +15,7 @@ import policy
 import redaction
 import reports
 from detectors.findings import DatasetProfile
+from detectors.reading import HeaderDecision, resolve_header
 from flows.artifacts import publish_run_artifacts
 from flows.detection import detection_settings
 from flows.exit_codes import ExitCode
@@ -46,14 +47,20 @@ def _profile_all(
 ) -> dict[str, DatasetProfile]:
     """Profile each dataset once, concurrently when the task runner allows."""
     settings = detection_settings(config)
-    futures = {
-        ds.name: profile_dataset_task.submit(
-            ds.name, str(ds.kind), ds.files(), config.sample_rows, ds.format, settings
-        )
-        for ds in config.datasets
-        if names is None or ds.name in names
-    }
+    futures = {}
+    for ds in config.datasets:
+        if names is None or ds.name in names:
+            header = _header(ds)
+            futures[ds.name] = profile_dataset_task.submit(
+                ds.name, str(ds.kind), ds.files(), config.sample_rows, ds.format, settings,
+                header=header.header, column_names=header.column_names,
+            )  # fmt: skip
     return {name: future.result() for name, future in futures.items()}
+
+
+def _header(dataset: policy.DatasetSpec) -> HeaderDecision:
+    """How the dataset's CSV files are read (line 1 names or data), decided from their heads."""
+    return resolve_header(dataset.files(), dataset.format, dataset.header, str(dataset.kind))
 
 
 def _dataset_infos(
@@ -89,7 +96,10 @@ def _deliver_one(
     spec = config.delivery(decision.delivery)
     dataset = config.dataset(spec.dataset)
     files = dataset.files()
-    schema = detectors.read_schema(files[0], fmt=dataset.format)
+    header = _header(dataset)
+    schema = detectors.read_schema(
+        files[0], fmt=dataset.format, header=header.header, column_names=header.column_names
+    )
     settings = detection_settings(config)
     plan = redaction.build_plan(decision, schema, key, settings)
     target = out_dir / "deliveries" / spec.name
@@ -98,7 +108,17 @@ def _deliver_one(
     manifests = out_dir / ".state" / "manifests" / spec.name
     futures = [
         deliver_file_task.submit(
-            plan, source, target, part, fmt, dataset.format, rows, manifests, settings
+            plan,
+            source,
+            target,
+            part,
+            fmt,
+            dataset.format,
+            rows,
+            manifests,
+            settings,
+            header=header.header,
+            column_names=header.column_names,
         )
         for part, (source, rows) in enumerate(zip(files, expected, strict=True))
     ]

@@ -42,11 +42,14 @@ def profile_dataset_task(
     sample_rows: int,
     fmt: str | None,
     settings: DetectionSettings | None = None,
+    header: bool = True,
+    column_names: Sequence[str] | None = None,
 ) -> DatasetProfile:
-    """Profile a dataset's columns from a sample."""
+    """Profile a dataset's columns from a sample (CSV read as `resolve_header` decided)."""
     return detectors.profile_dataset(
-        name, kind, list(files), sample_rows=sample_rows, fmt=fmt, settings=settings
-    )
+        name, kind, list(files), sample_rows=sample_rows, fmt=fmt, settings=settings,
+        header=header, column_names=column_names,
+    )  # fmt: skip
 
 
 @task(name="evaluate-policy", task_run_name="evaluate {delivery.name}")
@@ -75,6 +78,8 @@ def deliver_file_task(
     expected_rows: int | None = None,
     manifest_dir: Path | None = None,
     settings: DetectionSettings | None = None,
+    header: bool = True,
+    column_names: Sequence[str] | None = None,
 ) -> DeliveryResult:
     """Redact, write atomically and verify one input file of a delivery.
 
@@ -86,7 +91,7 @@ def deliver_file_task(
     return redaction.deliver(
         plan, [source], out_dir, fmt=fmt, input_format=input_format, part=part,
         progress=progress, manifest_dir=manifest_dir, reuse_tag=code_version(),
-        settings=settings,
+        settings=settings, header=header, column_names=column_names,
     )  # fmt: skip
 
 

@@ -11,7 +11,7 @@ import glob
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -100,6 +100,9 @@ class DatasetSpec(_Strict):
     kind: DatasetKind
     path: Path  # absolute once loaded; may hold glob characters
     format: DataFormat | None = None  # else from the file extension
+    # CSV only: does line 1 hold column names? `auto` reads line 1 as data (headerless) when a
+    # cell reads as a value (phone, e-mail, date/time, number), so values never become names.
+    header: bool | Literal["auto"] = "auto"
     # Fields known to hold personal data. When given, personal data found elsewhere is marked
     # undeclared (FieldDecision.declared=False); when absent, detection is the source of truth.
     declared_personal: list[str] | None = None

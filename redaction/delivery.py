@@ -26,12 +26,13 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 import detectors
+from detectors.fingerprints import InputFingerprint, changed_since
 from detectors.settings import DetectionSettings
 from redaction import manifest
 from redaction.errors import OutputFormatError, OutputWriteError, RowBalanceError
 from redaction.pipelining import background, prefetch
 from redaction.plan import PlannedColumn, RedactionPlan, apply_plan, filter_rows
-from redaction.results import DeliveryOutcome, DeliveryResult
+from redaction.results import DeliveryOutcome, DeliveryResult, ResidualFinding
 from redaction.verify import OutputVerifier, written_rows
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,9 @@ def deliver(
     progress: Callable[[int], None] | None = None,
     manifest_dir: Path | None = None,
     reuse_tag: str = "",
+    header: bool = True,
+    column_names: Sequence[str] | None = None,
+    profiled: Sequence[InputFingerprint] | None = None,
 ) -> DeliveryResult:
     """Redact `inputs` into `out_dir/<delivery>.<fmt>`, verify it, and say what happened.
 
@@ -76,16 +80,30 @@ def deliver(
     outcome BLOCKED with no output file. `progress(rows_read)` is called after every batch.
     With `manifest_dir`, a delivered output is recorded there and an unchanged re-run (same
     inputs, plan, format and `reuse_tag`, output bytes untouched) returns the recorded result
-    without reading the inputs again (see `manifest`).
+    without reading the inputs again (see `manifest`). `header`/`column_names` say how CSV
+    inputs are read (`detectors.reading.resolve_header`), as for the schema the plan was built on.
+    `profiled` (one per input) are the inputs as profiled: an input that differs before it is
+    read, or whose size, mtime or inode change while it is read, blocks the delivery (the
+    decisions were made on other data).
     """
     if fmt not in FORMATS:
         raise OutputFormatError(f"output format {fmt!r} is not supported; use one of {FORMATS}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / output_name(plan.delivery, fmt, part)
+    if profiled is not None:
+        changed = [r for f, p in zip(profiled, inputs, strict=True) if (r := changed_since(f, p))]
+        if changed:
+            _discard(final)
+            logger.warning("delivery %s blocked: %d input(s) changed since profiling",
+                           plan.delivery, len(changed))  # fmt: skip
+            return _result(plan, DeliveryOutcome.BLOCKED, 0, _Counts(), 0, None,
+                           reasons=tuple(changed))  # fmt: skip
     fingerprint = None
     if manifest_dir is not None:
-        fingerprint = manifest.fingerprint(plan, inputs, fmt, input_format, batch_size, reuse_tag)
+        fingerprint = manifest.fingerprint(
+            plan, inputs, fmt, input_format, batch_size, reuse_tag, header, column_names
+        )
         reused = manifest.reusable(Path(manifest_dir), final, fingerprint)
         if reused is not None:
             logger.info("delivery %s: %s unchanged since its last run, reused", plan.delivery,
@@ -99,7 +117,12 @@ def deliver(
             batch
             for path in inputs
             for batch in detectors.read_batches(
-                Path(path), fmt=input_format, batch_size=batch_size, quarantine=quarantine
+                Path(path),
+                fmt=input_format,
+                batch_size=batch_size,
+                quarantine=quarantine,
+                header=header,
+                column_names=column_names,
             )
         )
         verifier = OutputVerifier(plan, settings)
@@ -122,6 +145,16 @@ def deliver(
                 f"delivery {plan.delivery!r}: {rows_in} rows in but {counts.rows_out} out, "
                 f"{quarantine.count} quarantined, {counts.rows_filtered} filtered"
             )
+        moved = [
+            f"input {Path(p).name} changed while it was being delivered"
+            for f, p in zip(profiled or (), inputs, strict=False)
+            if not f.stat_matches(Path(p))
+        ]
+        if moved:
+            temp.unlink(missing_ok=True)
+            _discard(final)
+            return _result(plan, DeliveryOutcome.BLOCKED, rows_in, counts, quarantine.count,
+                           None, reasons=tuple(moved))  # fmt: skip
         written = written_rows(temp, plan, fmt)
         if written != counts.rows_out:
             raise OutputWriteError(
@@ -131,11 +164,8 @@ def deliver(
         residual = verifier.findings()
         if residual:
             temp.unlink(missing_ok=True)
-            reasons = tuple(
-                f"column {r.column!r}: {r.count} {r.entity_type} value(s) in clear "
-                f"(e.g. {r.masked_sample})"
-                for r in residual
-            )
+            _discard(final)
+            reasons = tuple(_residual_reason(plan, r) for r in residual)
             logger.warning("delivery %s blocked by verification: %d findings", plan.delivery,
                            len(residual))  # fmt: skip
             return _result(plan, DeliveryOutcome.BLOCKED, rows_in, counts, quarantine.count,
@@ -220,6 +250,27 @@ def _result(
         residual=residual,
         blocked_reasons=reasons,
     )
+
+
+def _discard(final: Path) -> None:
+    """A blocked delivery leaves no earlier output under its final name (fail closed)."""
+    final.unlink(missing_ok=True)
+
+
+def _residual_reason(plan: RedactionPlan, finding: ResidualFinding) -> str:
+    """What verification found in one column, and how to fix it (never a value)."""
+    reason = (
+        f"column {finding.column!r}: {finding.count} {finding.entity_type} value(s) in clear "
+        f"(e.g. {finding.masked_sample})"
+    )
+    planned = next((c for c in plan.columns if c.field == finding.column), None)
+    if planned is not None and planned.operator == "keep":
+        reason += (
+            f"; the column was to pass in clear ({planned.verdict}). Declare it "
+            f"(`declared_personal` on the dataset), leave it out of the delivery's `fields`, "
+            f"or give its category a rule in the pack"
+        )
+    return reason
 
 
 def _tokens_out(planned: PlannedColumn) -> bool:

@@ -2,8 +2,8 @@
 
 A manifest holds a fingerprint of everything that decides the output's bytes — input file
 checksums, the plan (fields, verdicts, operators, parameters, row filters, key id), output
-format, batch size and the caller's tag (the code version; a policy change reaches the plan) —
-plus the delivery's result.
+format, how CSV inputs are read (header or not), batch size and the caller's tag (the code
+version; a policy change reaches the plan) — plus the delivery's result.
 A later run with the same fingerprint, whose output file still has the recorded SHA-256, returns
 that result instead of reading the inputs again. Anything else runs the delivery again: a changed
 file, policy, key or code, or an output that was moved or edited. Manifests hold counts,
@@ -34,8 +34,11 @@ def fingerprint(
     input_format: str | None,
     batch_size: int,
     tag: str,
+    header: bool = True,
+    column_names: Sequence[str] | None = None,
 ) -> str:
-    """SHA-256 over everything that decides the delivered bytes."""
+    """SHA-256 over everything that decides the delivered bytes (how CSV inputs are read
+    included: line 1 read as data is one more row)."""
     columns = [
         [c.field, str(c.verdict), c.operator, json.dumps(dict(c.params), sort_keys=True,
          default=str), list(c.entity_types), str(c.input_type), c.free_text]
@@ -52,6 +55,8 @@ def fingerprint(
         "format": fmt,
         "input_format": input_format,
         "batch_size": batch_size,
+        "header": header,
+        "column_names": list(column_names) if column_names is not None else None,
         "inputs": [[Path(p).name, file_sha256(Path(p))] for p in inputs],
     }
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
