@@ -17,6 +17,9 @@ def configure_environment(state_dir: Path | None = None) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    # The temporary API server takes 4-14 s to start here; Prefect gives up after 20 s, which a
+    # busy 2-core machine (CI running tests beside it) reaches. A slow start is not an error.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     # Task results may describe raw data; keep them in memory unless a task opts in.
     os.environ.setdefault("PREFECT_RESULTS_PERSIST_BY_DEFAULT", "false")
     if state_dir is not None:

@@ -5,10 +5,11 @@ a written file. Both check the same way, and both read **every cell of every del
 
 Every column, whatever its operator, is swept for validated identifiers (`detectors.sweep`:
 e-mail, phone, card, IBAN, IP, SIN, SIP URI, IMEI, ICCID, MAC; nested values, binary and
-numbers included). A hit in a column kept in clear (allowed, or passed through because its
-sample held nothing personal) is a residual: the gate fails closed instead of trusting the
-profiling sample. Columns whose rule transforms an entity are swept for the *other* entities
-(a generalized IP network is still an IP; an FPE-encrypted number is shaped like one).
+numbers included). A hit in a column kept in clear is a residual unless the decision itself
+lets that entity out (a pack rule allowing e-mails to a debt collector): a column passed through
+because its sample held nothing personal fails closed instead of trusting the sample. Columns
+whose rule transforms an entity are swept for the *other* entities (a generalized IP network is
+still an IP; an FPE-encrypted number is shaped like one).
 
 Besides, per column, by operator:
 - `pseudonymize`, `redact`, `mask`: every cell must have the operator's output shape (a token,
@@ -213,8 +214,10 @@ def _sweep(
     completely by that shape, and are not swept again."""
     if planned.operator in CLASSIFIED_OPERATORS and not planned.free_text:
         return
-    shaped_like_input = planned.operator in SHAPED_LIKE_INPUT
-    skip = frozenset(planned.entity_types) if shaped_like_input else frozenset()
+    # What the decision itself lets out in clear (a pack rule allowing this entity to this
+    # recipient) or shapes like its input is not a leak; anything else found is.
+    decided = planned.operator in SHAPED_LIKE_INPUT or planned.verdict is Verdict.ALLOW
+    skip = frozenset(planned.entity_types) if decided else frozenset()
     for hit in sweep_values(values, settings, column=planned.field, skip=skip).values():
         tally.add_masked(planned.field, hit.entity_type, hit.count, hit.masked_sample)
 

@@ -7,6 +7,7 @@ blocked with nothing published. Values are generated here: 555-01XX numbers, exa
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -264,3 +265,16 @@ def test_text_redaction_covers_what_the_sweep_validates():
     partial = [TextFinding(0, "body", 10, 18, "PHONE_NUMBER", 0.4)]
     merged = with_validated("body", 0, partial, [SweepSpan(5, 16, "PHONE_NUMBER")])
     assert [(f.start, f.end) for f in merged] == [(5, 16), (16, 18)]
+
+
+def test_a_pack_rule_lets_out_only_the_entities_it_decided(tmp_path: Path):
+    """E-mails allowed to a debt collector deliver; a phone number in the same column blocks."""
+    path = _write_csv(tmp_path / "in" / "t.csv", {"email": ["ann@example.com", "bo@example.com"]})
+    schema = detectors.read_schema(path)
+    allowed = FieldDecision("email", Verdict.ALLOW, "contact.email", ("EMAIL_ADDRESS",), None)
+    decision = dataclasses.replace(_keep_all(schema), fields=(allowed,))
+    plan = build_plan(decision, schema, None)
+    assert deliver(plan, [path], tmp_path / "ok").outcome is DeliveryOutcome.DELIVERED
+    _write_csv(path, {"email": ["ann@example.com", "call 514-555-0142"]})
+    result = deliver(plan, [path], tmp_path / "out")
+    assert [(r.column, r.entity_type) for r in result.residual] == [("email", "PHONE_NUMBER")]
