@@ -26,7 +26,12 @@ from detectors.findings import (
     QuarantinedRow,
     TextFinding,
 )
-from detectors.inventory import dataset_sha256, format_profile_table, read_schema
+from detectors.inventory import (
+    dataset_sha256,
+    format_profile_table,
+    profile_as_json,
+    read_schema,
+)
 from detectors.masking import mask_value
 from detectors.profiling import profile_column, profile_dataset
 from detectors.quarantine import Quarantine
@@ -109,6 +114,7 @@ __all__ = [
     "file_sha256",
     "format_profile_table",
     "mask_value",
+    "profile_as_json",
     "profile_column",
     "profile_dataset",
     "read_batches",

@@ -6,10 +6,8 @@ field is `FieldProfile.masked_example`, which is masked before it is stored here
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 
 
 class FieldKind(StrEnum):
@@ -113,13 +111,3 @@ class InputFingerprint:
     mtime_ns: int
     inode: int
     sha256: str
-
-    def stat_matches(self, path: Path) -> bool:
-        """The file at `path` still has this size, mtime and inode (no content read)."""
-        try:
-            stat = os.stat(path)
-        except FileNotFoundError:
-            return False
-        return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (
-            self.size, self.mtime_ns, self.inode,
-        )  # fmt: skip

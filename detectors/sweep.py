@@ -245,13 +245,14 @@ DETECTORS: tuple[Detector, ...] = (
         entities.IP_ADDRESS,
         prefilter=r"(?:^|[^\w.])[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}",
         whole=r"^\s*[0-9]{1,3}(?:\.[0-9]{1,3}){3}\s*$",
-        finder=re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)"),
+        # a network in CIDR form (203.0.113.0/24, what generalizing writes) is not an address
+        finder=re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d|/\d)"),
         validate=_each(_ipv4),
     ),
     Detector(
         entities.IP_ADDRESS,
         prefilter=r"(?i)(?:^|[^\w:.])[0-9a-f]{0,4}:[0-9a-f]{0,4}:[0-9a-f]{0,4}",
-        finder=re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])"),
+        finder=re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:]|/\d)"),
         validate=_each(_ipv6),
     ),
     Detector(

@@ -53,8 +53,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
     header = {"true": True, "false": False}.get(args.header, "auto")
     return commands.scan(
-        [Path(p) for p in args.paths], kind=args.kind, fmt=args.format, header=header
-    )
+        [Path(p) for p in args.paths], kind=args.kind, fmt=args.format, header=header,
+        as_json=args.json,
+    )  # fmt: skip
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -72,10 +73,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    """Re-scan a delivered file for personal data left in clear."""
+    """Check every cell of a file (nested values included) for personal data left in clear;
+    exit 3 when any is found."""
     from flows import commands
 
-    return commands.verify(Path(args.path), fmt=args.format)
+    return commands.verify(Path(args.path), fmt=args.format, as_json=args.json)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -151,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="does line 1 of a CSV hold column names? auto (default) reads it as data when it "
         "holds values such as phone numbers or dates",
     )  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print the profile as JSON")
     p.set_defaults(handler=cmd_scan)
 
     p = sub.add_parser(
@@ -171,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help="re-scan a delivered file", description=cmd_verify.__doc__)
     p.add_argument("path")
     p.add_argument("--format", default=None, choices=["csv", "parquet", "jsonl"])
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
     p.set_defaults(handler=cmd_verify)
 
     p = sub.add_parser(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import sys
 from pathlib import Path
@@ -104,7 +105,11 @@ def _demo_key(out: Path) -> str:
 
 
 def scan(
-    paths: list[Path], kind: str, fmt: str | None = None, header: bool | str = "auto"
+    paths: list[Path],
+    kind: str,
+    fmt: str | None = None,
+    header: bool | str = "auto",
+    as_json: bool = False,
 ) -> int:
     import detectors
     from detectors.reading import resolve_header
@@ -114,6 +119,9 @@ def scan(
     profile = detectors.profile_dataset(
         "scan", kind, paths, fmt=fmt, header=decided.header, column_names=decided.column_names
     )
+    if as_json:
+        _say(json.dumps(detectors.profile_as_json(profile), indent=2, ensure_ascii=False))
+        return int(ExitCode.OK)
     _say(detectors.format_profile_table(profile))
     if profile.quarantined_count:
         _say(f"\n{profile.quarantined_count} malformed rows quarantined (see rows above).")
@@ -157,16 +165,39 @@ def generate(kind: str, rows: int, out: Path, seed: int) -> int:
     return int(ExitCode.OK)
 
 
-def verify(path: Path, fmt: str | None = None) -> int:
+def verify(path: Path, fmt: str | None = None, as_json: bool = False) -> int:
+    """Every cell of every column of `path` (nested ones included) checked for personal data in
+    clear: validated identifiers over all rows, names and addresses on a sample. Times are not
+    counted (deliveries keep generalized ones on purpose). Exit 3 when anything is found."""
     import detectors
+    from detectors.entities import DATE_TIME
+    from detectors.reading import resolve_header
 
-    profile = detectors.profile_dataset("verify", "delivery", [path], fmt=fmt)
-    personal = [f for f in profile.fields if f.is_personal]
-    _say(detectors.format_profile_table(profile))
-    if personal:
-        _say(f"\n{len(personal)} column(s) still hold personal data in clear.")
+    decided = resolve_header([path], fmt, "auto", "delivery")
+    profile = detectors.profile_dataset(
+        "verify", "delivery", [path], fmt=fmt, header=decided.header,
+        column_names=decided.column_names,
+    )  # fmt: skip
+    found = [
+        (f.column, e.entity_type, e.rows_found)
+        for f in profile.fields
+        for e in f.entities
+        if e.entity_type != DATE_TIME
+    ]
+    if as_json:
+        body = detectors.profile_as_json(profile)
+        body["clean"] = not found
+        _say(json.dumps(body, indent=2, ensure_ascii=False))
+    else:
+        _say(detectors.format_profile_table(profile))
+    if found:
+        if not as_json:
+            columns = sorted({column for column, _, _ in found})
+            _say(f"\n{len(columns)} column(s) still hold personal data in clear: "
+                 + ", ".join(columns))  # fmt: skip
         return int(ExitCode.BLOCKED)
-    _say("\nNo personal data found in clear.")
+    if not as_json:
+        _say(f"\nNo personal data found in clear ({profile.rows_read:,} rows, every cell).")
     return int(ExitCode.OK)
 
 

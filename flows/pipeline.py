@@ -64,20 +64,22 @@ def _header(dataset: policy.DatasetSpec) -> HeaderDecision:
 
 
 def _dataset_infos(
-    config: policy.PipelineConfig, names: Sequence[str]
+    config: policy.PipelineConfig, profiles: dict[str, DatasetProfile]
 ) -> list[reports.DatasetInfo]:
+    """Each profiled dataset as it was profiled: its files, sizes and digests then."""
     infos = []
     for ds in config.datasets:
-        if ds.name not in names:
+        profile = profiles.get(ds.name)
+        if profile is None:
             continue
-        files = ds.files()
+        files = [Path(f.path) for f in profile.inputs]
         infos.append(
             reports.DatasetInfo(
                 name=ds.name,
                 kind=str(ds.kind),
-                paths=tuple(str(f) for f in files),
-                size_bytes=sum(f.stat().st_size for f in files),
-                sha256=detectors.dataset_sha256(files),
+                paths=tuple(f.path for f in profile.inputs),
+                size_bytes=sum(f.size for f in profile.inputs),
+                sha256=detectors.dataset_sha256(files, [f.sha256 for f in profile.inputs]),
             )
         )
     return infos
@@ -95,16 +97,20 @@ def _deliver_one(
         return None
     spec = config.delivery(decision.delivery)
     dataset = config.dataset(spec.dataset)
-    files = dataset.files()
+    target = out_dir / "deliveries" / spec.name
+    refused = redaction.refuse_changed_inputs(spec.name, profile.inputs, target)
+    if refused is not None:
+        return refused
+    # the files that were profiled, not what the glob matches now: decisions were made on them
+    files = [Path(f.path) for f in profile.inputs]
     header = _header(dataset)
     schema = detectors.read_schema(
         files[0], fmt=dataset.format, header=header.header, column_names=header.column_names
     )
     settings = detection_settings(config)
     plan = redaction.build_plan(decision, schema, key, settings)
-    target = out_dir / "deliveries" / spec.name
     fmt = spec.format or config.output_format
-    expected = _expected_rows(files, profile.rows_read)
+    expected = _expected_rows(profile)
     manifests = out_dir / ".state" / "manifests" / spec.name
     futures = [
         deliver_file_task.submit(
@@ -119,15 +125,19 @@ def _deliver_one(
             settings,
             header=header.header,
             column_names=header.column_names,
+            profiled=profiled,
         )
-        for part, (source, rows) in enumerate(zip(files, expected, strict=True))
+        for part, (source, rows, profiled) in enumerate(
+            zip(files, expected, profile.inputs, strict=True)
+        )
     ]
     return redaction.combine_results([f.result() for f in futures])
 
 
-def _expected_rows(files: Sequence[Path], rows_read: int) -> list[int]:
+def _expected_rows(profile: DatasetProfile) -> list[int]:
     """Each file's share of the profiled row count, by size: the ETA of its progress lines."""
-    sizes = [f.stat().st_size for f in files]
+    rows_read = profile.rows_read
+    sizes = [f.size for f in profile.inputs]
     total = sum(sizes) or 1
     return [round(rows_read * size / total) for size in sizes]
 
@@ -248,7 +258,7 @@ def _finish(
     )
     report = reports.build_run_report(
         run,
-        _dataset_infos(config, list(profiles)),
+        _dataset_infos(config, profiles),
         list(profiles.values()),
         decisions,
         results,

@@ -14,7 +14,7 @@ from prefect import get_run_logger, task
 import detectors
 import policy
 import redaction
-from detectors.findings import DatasetProfile
+from detectors.findings import DatasetProfile, InputFingerprint
 from detectors.settings import DetectionSettings
 from flows.caching import profile_cache_key
 from flows.progress import Progress
@@ -80,6 +80,7 @@ def deliver_file_task(
     settings: DetectionSettings | None = None,
     header: bool = True,
     column_names: Sequence[str] | None = None,
+    profiled: InputFingerprint | None = None,
 ) -> DeliveryResult:
     """Redact, write atomically and verify one input file of a delivery.
 
@@ -92,6 +93,7 @@ def deliver_file_task(
         plan, [source], out_dir, fmt=fmt, input_format=input_format, part=part,
         progress=progress, manifest_dir=manifest_dir, reuse_tag=code_version(),
         settings=settings, header=header, column_names=column_names,
+        profiled=None if profiled is None else [profiled],
     )  # fmt: skip
 
 

@@ -3,7 +3,7 @@
 `redaction/` never imports Prefect; `flows/` injects what needs it (e.g. the Secret loader).
 """
 
-from redaction.delivery import combine_results, deliver, output_name
+from redaction.delivery import combine_results, deliver, output_name, refuse_changed_inputs
 from redaction.errors import (
     DeliveryDeniedError,
     InvalidParamsError,
@@ -22,6 +22,6 @@ __all__ = [
     "DEFAULT_KEY_ENV", "DeliveryDeniedError", "DeliveryOutcome", "DeliveryResult", "FieldOutput",
     "InvalidParamsError", "Key", "MissingKeyError", "RedactionError", "RedactionPlan",
     "ResidualFinding", "UnknownOperatorError", "apply_plan", "build_plan", "combine_results",
-    "deliver", "filter_rows", "known_operators", "load_key", "output_name", "reidentify",
-    "verify_output",
+    "deliver", "filter_rows", "known_operators", "load_key", "output_name", "refuse_changed_inputs",
+    "reidentify", "verify_output",
 ]  # fmt: skip

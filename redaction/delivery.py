@@ -99,6 +99,7 @@ def deliver(
                            plan.delivery, len(changed))  # fmt: skip
             return _result(plan, DeliveryOutcome.BLOCKED, 0, _Counts(), 0, None,
                            reasons=tuple(changed))  # fmt: skip
+    stats_before = [_stat(Path(p)) if profiled is not None else None for p in inputs]
     fingerprint = None
     if manifest_dir is not None:
         fingerprint = manifest.fingerprint(
@@ -147,8 +148,8 @@ def deliver(
             )
         moved = [
             f"input {Path(p).name} changed while it was being delivered"
-            for f, p in zip(profiled or (), inputs, strict=False)
-            if not f.stat_matches(Path(p))
+            for p, before in zip(inputs, stats_before, strict=True)
+            if before is not None and _stat(Path(p)) != before
         ]
         if moved:
             temp.unlink(missing_ok=True)
@@ -184,6 +185,34 @@ def deliver(
     if fingerprint is not None:
         manifest.record(Path(manifest_dir), final.name, fingerprint, result)
     return result
+
+
+def refuse_changed_inputs(
+    delivery: str, profiled: Sequence[InputFingerprint], out_dir: Path
+) -> DeliveryResult | None:
+    """A BLOCKED result when any profiled input changed or vanished since profiling, else None.
+
+    Checked before a plan is built on the input's schema: nothing is read, and outputs of an
+    earlier run of the delivery in `out_dir` are removed (what was published no longer matches
+    what the report will vouch for).
+    """
+    reasons = tuple(r for f in profiled if (r := changed_since(f, Path(f.path))))
+    if not reasons:
+        return None
+    out_dir = Path(out_dir)
+    for fmt in FORMATS:
+        for earlier in out_dir.glob(f"{delivery}*.{fmt}"):
+            if earlier.name == output_name(delivery, fmt) or earlier.name.startswith(
+                f"{delivery}-part"
+            ):
+                earlier.unlink(missing_ok=True)
+    logger.warning("delivery %s blocked: %d input(s) changed since profiling", delivery,
+                   len(reasons))  # fmt: skip
+    return DeliveryResult(
+        delivery=delivery, outcome=DeliveryOutcome.BLOCKED, rows_in=0, rows_out=0,
+        rows_quarantined=0, rows_filtered=0, output_path=None, output_sha256=None, key_id=None,
+        blocked_reasons=reasons,
+    )  # fmt: skip
 
 
 def combine_results(results: Sequence[DeliveryResult]) -> DeliveryResult:
@@ -250,6 +279,15 @@ def _result(
         residual=residual,
         blocked_reasons=reasons,
     )
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    """Size, mtime and inode of `path` (None when it is gone): what changes when it is written."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
 def _discard(final: Path) -> None:
