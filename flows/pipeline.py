@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,7 +55,22 @@ def _profile_all(
                 ds.name, str(ds.kind), ds.files(), config.sample_rows, ds.format, settings,
                 header=header.header, column_names=header.column_names,
             )  # fmt: skip
-    return {name: future.result() for name, future in futures.items()}
+    profiles = {name: future.result() for name, future in futures.items()}
+    return {name: _here(p, config.dataset(name).files()) for name, p in profiles.items()}
+
+
+def _here(profile: DatasetProfile, files: Sequence[Path]) -> DatasetProfile:
+    """A profile with its inputs at this run's paths.
+
+    A cached profile may come from a run over the same bytes in another folder (the cache is
+    keyed on file names and contents); its fingerprints then name that folder's files.
+    """
+    if [Path(f.path) for f in profile.inputs] == list(files):
+        return profile
+    moved = tuple(
+        replace(f, path=str(path)) for f, path in zip(profile.inputs, files, strict=True)
+    )
+    return replace(profile, inputs=moved, files=tuple(str(p) for p in files))
 
 
 def _header(dataset: policy.DatasetSpec) -> HeaderDecision:
