@@ -192,16 +192,6 @@ DETECTORS: tuple[Detector, ...] = (
         worded=True,
     ),
     Detector(
-        entities.CREDIT_CARD,
-        prefilter=r"(?:^|[^\w.\-])[0-9](?:[ \-]?[0-9]){11,18}",
-        whole=r"^\s*[0-9](?:[ \-]?[0-9]){11,18}\s*$",
-        # issuer ranges, roughly: a card never starts 0, 7 or 9, nor 1 but for JCB's 1800
-        exclude=r"^\s*(?:[07]|1[^8]|18[^0])",
-        finder=re.compile(r"(?<![\w.\-])\d(?:[ \-]?\d){11,18}(?![\w]|[.\-]\d)"),
-        validate=_each(card_brand_valid),
-        digit_counts=frozenset(range(12, 20)),
-    ),
-    Detector(
         entities.IBAN_CODE,
         # written in upper case: hex ids (`…-de12abcd`) would make lower-case ones candidates
         prefilter=r"(?:^|[^A-Za-z0-9])[A-Z]{2}[0-9]{2} ?[A-Z0-9]{4}",
@@ -210,6 +200,16 @@ DETECTORS: tuple[Detector, ...] = (
             r"(?![A-Za-z0-9])"
         ),
         validate=_each(_iban),
+    ),
+    Detector(
+        entities.CREDIT_CARD,
+        prefilter=r"(?:^|[^\w.\-])[0-9](?:[ \-]?[0-9]){11,18}",
+        whole=r"^\s*[0-9](?:[ \-]?[0-9]){11,18}\s*$",
+        # issuer ranges, roughly: a card never starts 0, 7 or 9, nor 1 but for JCB's 1800
+        exclude=r"^\s*(?:[07]|1[^8]|18[^0])",
+        finder=re.compile(r"(?<![\w.\-])\d(?:[ \-]?\d){11,18}(?![\w]|[.\-]\d)"),
+        validate=_each(card_brand_valid),
+        digit_counts=frozenset(range(12, 20)),
     ),
     Detector(
         entities.CA_SIN,

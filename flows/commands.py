@@ -149,12 +149,29 @@ def check(config_path: Path) -> int:
     }  # fmt: skip
     decisions = policy.evaluate_config(pack, config, profiles)
     _say(policy.format_decision_table(decisions))
+    _say(_validated_counts(profiles))
     denied = [d for d in decisions if d.status is policy.DeliveryStatus.DENIED]
     for decision in denied:
         _say(f"\nDENIED {decision.delivery}: " + "; ".join(decision.denial_reasons))
         for hint in decision.unblock_hints:
             _say(f"  to unblock: {hint}")
     return int(ExitCode.BLOCKED if denied else ExitCode.OK)
+
+
+def _validated_counts(profiles: dict) -> str:
+    """Per dataset and column, the validated identifiers the sweep counted over the rows read."""
+    lines = ["\nvalidated identifiers over the rows read (every row, not the sample):"]
+    for dataset, fields in profiles.items():
+        for field in fields:
+            found = [
+                f"{e.entity_type} {e.rows_found:,} of {field.rows_swept:,} rows"
+                f" ({e.rows_found / field.rows_swept:.1%})"
+                for e in field.entities
+                if e.rows_found and field.rows_swept
+            ]
+            if found:
+                lines.append(f"  {dataset}.{field.column}: " + ", ".join(found))
+    return "\n".join(lines) if len(lines) > 1 else lines[0] + " none"
 
 
 def generate(kind: str, rows: int, out: Path, seed: int) -> int:
