@@ -278,3 +278,10 @@ def test_a_pack_rule_lets_out_only_the_entities_it_decided(tmp_path: Path):
     _write_csv(path, {"email": ["ann@example.com", "call 514-555-0142"]})
     result = deliver(plan, [path], tmp_path / "out")
     assert [(r.column, r.entity_type) for r in result.residual] == [("email", "PHONE_NUMBER")]
+
+
+def test_an_iban_is_not_mistaken_for_a_card_in_its_digit_groups():
+    """A French IBAN's groups hold 16 digits that pass as a Maestro number: still one IBAN."""
+    cells = pa.array(["FR76 6196 6906 6982 0473 5746 357", "GB82 WEST 1234 5698 7654 32"])
+    found = sweep_values(cells)
+    assert set(found) == {"IBAN_CODE"} and found["IBAN_CODE"].count == 2
