@@ -15,6 +15,8 @@ BENCHMARKS = {
     "text_scan": [],
     "deliver_cdr": [],
     "cli_delivery": [],
+    # Reads ../shared/realdata (exits 2 with the reason where it is absent); ~6 min in full.
+    "detect_realdata": [],
 }
 
 

@@ -23,9 +23,11 @@ _BAD_BEFORE = re.compile(rf"[{LATIN_WORD_CHAR}+.@/=-]")
 _BAD_AFTER = re.compile(rf"[{LATIN_WORD_CHAR}@]|[.,/-][^\W_]")
 # International dialling prefixes written instead of "+": 00 (most of the world), 011 (North
 # America), 0011 (Australia). Rewritten to "+" (same length) before matching.
-_IDD = re.compile(r"(?<![\w+])(?:0011|011|00)[ .-]?(?=[1-9])")
+_IDD = re.compile(r"(?<![\w+)])(?<!\d[ ./-])(?:0011|011|00)[ .-]?(?=[1-9])")  # a number's start
 # North-American grouping with brackets or separators: a phone even when the area code is unused.
-_NANP_SHAPE = re.compile(r"(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[.-])\d{3}[ .-]\d{4}\b")
+_NANP_SHAPE = re.compile(
+    r"(?:\+?1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}([ .-]))\d{3}(?(1)\1|[ .-])\d{4}\b"
+)
 # Words that say "a phone number follows": English and French, and the common word in a few
 # other languages. Whole words ("tel" must not match "tell" or "telecom"), except in Chinese and
 # Japanese, which do not separate words.
@@ -42,6 +44,7 @@ PHONE_WORDS = re.compile(
 # A sentence ends at ". " — except after the abbreviations "Tel. ", "Tél. ", "Ph. ", "Mob. ".
 _SENTENCE_END = re.compile(r"(?<!\btel)(?<!\btél)(?<!\bph)(?<!\bmob)[.!?]\s|\n", re.IGNORECASE)
 
+DECIMAL = re.compile(r"\d+[.,]\d+")  # "69866.18" is an amount, not a number in two groups
 _TEL_PARAMS = re.compile(r"(?:;[\w.+-]+(?:=[\w.+-]*)?)+")
 
 _VALID_SCORE = 0.5
@@ -101,10 +104,13 @@ class PhoneRecognizer(ContextPatternRecognizer):
         self, text: str, start: int, match: phonenumbers.PhoneNumberMatch, international: bool
     ) -> float | None:
         end = match.end
-        # "ORD-5145550199" is an id; "#Name#-(123) 456-7890" still a number.
+        # "ORD-5145550199" is an id; "#Name#-(123) 456-7890" and "OFFICE-1(516)733-3989" are
+        # numbers: a dash before a number written in groups does not glue it to a word.
         if start > 0 and text[start] != "(" and _BAD_BEFORE.match(text, start - 1):
-            return None
-        if _BAD_AFTER.match(text, end):
+            grouped = not match.raw_string.isdigit()
+            if not (text[start - 1] == "-" and grouped):
+                return None
+        if _BAD_AFTER.match(text, end) or DECIMAL.fullmatch(match.raw_string):
             return None
         if self._negative_re and self._negative_re.search(
             text, max(0, start - self.NEGATIVE_WINDOW), start

@@ -14,7 +14,12 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.entities import PHONE_NUMBER
 from detectors.recognizers.base import ContextPatternRecognizer
-from detectors.recognizers.phone import LATIN_WORD_CHAR, phone_word_before, widen_tel_uri
+from detectors.recognizers.phone import (
+    DECIMAL,
+    LATIN_WORD_CHAR,
+    phone_word_before,
+    widen_tel_uri,
+)
 from detectors.validators import digits_only
 
 # A first group (optionally "(+CC)", "+CC", "00CC"), then up to 7 more groups separated by spaces,
@@ -31,7 +36,6 @@ _DATE = re.compile(
 )
 _IP = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _EXTENSION_AT_END = re.compile(rf"{_EXTENSION}$", re.IGNORECASE)
-_DECIMAL = re.compile(r"\d+[.,]\d+")  # "69866.18" is an amount, not a number in two groups
 _DASH_EXTENSION = re.compile(r"-\d{1,5}$")
 _GROUP_START = re.compile(r"(?<=[\d)])\s+(?=[(]?\d)")  # cut points: spaces between groups
 
@@ -106,7 +110,7 @@ class NationalPhoneRecognizer(ContextPatternRecognizer):
         return (
             7 <= len(digits) <= 15
             and number.count("(") == number.count(")")
-            and not _DECIMAL.fullmatch(number)
+            and not DECIMAL.fullmatch(number)
             and not _DATE.search(number)
             and not _IP.fullmatch(number)
         )
