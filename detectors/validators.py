@@ -93,14 +93,18 @@ def imsi_valid(number: str) -> bool:
 
 # Issuer ranges and the lengths each brand issues (ISO/IEC 7812 IINs as the brands publish them).
 # Luhn alone passes one random digit string in ten; the range and length make a card.
-_CARD_BRANDS: tuple[tuple[str, tuple[tuple[int, int], ...], frozenset[int]], ...] = (
+CARD_BRANDS: tuple[tuple[str, tuple[tuple[int, int], ...], frozenset[int]], ...] = (
     ("visa", ((4, 4),), frozenset({13, 16, 19})),
     ("mastercard", ((51, 55), (2221, 2720)), frozenset({16})),
     ("amex", ((34, 34), (37, 37)), frozenset({15})),
     ("diners", ((300, 305), (36, 36), (38, 39)), frozenset({14, 15, 16, 17, 18, 19})),
     ("discover", ((6011, 6011), (644, 649), (65, 65)), frozenset({16, 17, 18, 19})),
     ("jcb", ((3528, 3589),), frozenset({16, 17, 18, 19})),
+    # JCB's older ranges, as the card-validator suites still test them
+    ("jcb_legacy", ((3088, 3094), (3096, 3102), (3112, 3120), (3158, 3159), (3337, 3349)),
+     frozenset({16})),
     ("jcb15", ((1800, 1800), (2131, 2131)), frozenset({15})),
+    ("uatp", ((1, 1),), frozenset({15})),
     ("unionpay", ((62, 62), (81, 81)), frozenset({16, 17, 18, 19})),
     ("mir", ((2200, 2204),), frozenset({16, 17, 18, 19})),
     ("maestro", ((50, 50), (56, 69)), frozenset(range(12, 20))),
@@ -110,7 +114,7 @@ _CARD_BRANDS: tuple[tuple[str, tuple[tuple[int, int], ...], frozenset[int]], ...
 
 def card_brand(digits: str) -> str | None:
     """The card brand whose issuer range and length fit `digits` (digits only), else None."""
-    for brand, ranges, lengths in _CARD_BRANDS:
+    for brand, ranges, lengths in CARD_BRANDS:
         if len(digits) not in lengths:
             continue
         for low, high in ranges:
