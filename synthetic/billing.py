@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Iterator
 
 import pyarrow as pa
@@ -35,6 +36,7 @@ COLUMN_LABELS: dict[str, list[str]] = {
     "currency": [],
     "invoice_date": [E.DATE_TIME],
     "mailing_opt_in": [],
+    "third_party_consent": [],
     "notes": [],
 }
 FREE_TEXT_COLUMNS = ("notes",)
@@ -90,6 +92,12 @@ def _note(rng: random.Random, who: Person) -> TextBuilder:
     return builder
 
 
+def _third_party_consent(who: Person) -> str:
+    """About 30% of customers agreed to disclosure to third parties; a customer's answer is the
+    same on every invoice (derived from the account, so other columns' draws are unchanged)."""
+    return "true" if zlib.crc32(who.account.encode()) % 10 < 3 else "false"
+
+
 def _row(rng: random.Random, who: Person, month: int) -> tuple[list[str], list[Span]]:
     plan, amount = rng.choice(PLANS)
     note = _note(rng, who)
@@ -99,7 +107,7 @@ def _row(rng: random.Random, who: Person, month: int) -> tuple[list[str], list[S
         who.street, who.city.name, who.city.region, who.postal_code, who.city.country,
         who.birth_date, who.card_number, who.card_expiry, who.iban, plan, amount,
         "CAD" if who.city.country == "CA" else "USD", f"{year}-{mon:02d}-{rng.randint(1, 28):02d}",
-        "true" if rng.random() < 0.4 else "false", note.text(),
+        "true" if rng.random() < 0.4 else "false", _third_party_consent(who), note.text(),
     ]
     return values, note.spans
 

@@ -27,6 +27,7 @@ BILLING = (
     personal("card", "CREDIT_CARD"),
     personal("iban", "IBAN_CODE"),
     personal("postal", "POSTAL_CODE"),
+    personal("city", "LOCATION"),
     personal("birth", "DATE_OF_BIRTH"),
     Field("amount"),
     prose("notes", "PERSON", "PHONE_NUMBER"),
@@ -69,10 +70,13 @@ CASES: list[tuple[str, str, str, str, str, Verdict, str | None, dict[str, Any]]]
     # law enforcement with a warrant gets call records in clear, never PINs
     ("voipms", "cdr", "law_enforcement", "legal_process", "src", V.ALLOW, None, {}),
     ("voipms", "cdr", "law_enforcement", "legal_process", "pin", V.DROP, "drop", {}),
-    # billing to a debt collector: who owes and how to reach them in clear
+    # billing to a debt collector: who owes and how to reach them in clear, city included
     ("voipms", "billing", "debt_collector", "debt_recovery", "name", V.ALLOW, None, {}),
-    ("voipms", "billing", "debt_collector", "debt_recovery", "account", V.ALLOW, None, {}),
     ("voipms", "billing", "debt_collector", "debt_recovery", "email", V.ALLOW, None, {}),
+    ("voipms", "billing", "debt_collector", "debt_recovery", "city", V.ALLOW, None, {}),
+    # ... and no more (§6: what collecting needs): account numbers keep the third-party default
+    ("voipms", "billing", "debt_collector", "debt_recovery", "account", V.PSEUDONYMIZE,
+     "pseudonymize", {}),
     # ... card numbers masked, bank accounts redacted
     ("voipms", "billing", "debt_collector", "debt_recovery", "card", V.MASK, "mask",
      {"keep_first": 6, "keep_last": 4}),
@@ -93,8 +97,12 @@ CASES: list[tuple[str, str, str, str, str, Verdict, str | None, dict[str, Any]]]
     ("voipms", "billing", "payment_processor", "order_fulfilment", "card", V.ALLOW, None, {}),
     ("voipms", "billing", "payment_processor", "order_fulfilment", "email", V.PSEUDONYMIZE,
      "pseudonymize", {}),
-    # third-party marketing: every personal field denied
+    # third-party marketing: every personal field denied, whatever the recipient class (§6)
     ("voipms", "billing", "marketing_partner", "marketing", "email", V.DENY, None, {}),
+    ("voipms", "billing", "analytics_vendor", "marketing", "email", V.DENY, None, {}),
+    ("voipms", "billing", "payment_processor", "marketing", "email", V.DENY, None, {}),
+    # ... while Voip.ms may promote its own services itself (§3 (5))
+    ("voipms", "billing", "internal", "marketing", "email", V.ALLOW, None, {}),
     # with the customer's agreement: contact details in clear, the rest pseudonymized
     ("voipms", "billing", "marketing_partner", "consent", "email", V.ALLOW, None, {}),
     ("voipms", "billing", "marketing_partner", "consent", "name", V.PSEUDONYMIZE,

@@ -19,6 +19,7 @@ def test_structured_values_validate(rows, labels) -> None:
                 assert CHECKS[entity](row[column]), (column, entity)
         assert re.fullmatch(r"\d+\.\d\d", row["amount"])
         assert row["mailing_opt_in"] in {"true", "false"}
+        assert row["third_party_consent"] in {"true", "false"}
         assert row["currency"] in {"CAD", "USD"} and row["country"] in {"CA", "US"}
 
 
@@ -37,3 +38,13 @@ def test_customers_join_cdr_accounts(rows) -> None:
     accounts = {r["accountcode"] for r in rows["cdr"]}
     customers = {r["customer_id"] for r in rows["billing"]}
     assert accounts <= customers
+
+
+def test_about_a_third_of_customers_agreed_to_third_parties(rows) -> None:
+    """The consent column a consent delivery filters on: about 30% true, one answer a customer."""
+    answers: dict[str, set[str]] = {}
+    for row in rows["billing"]:
+        answers.setdefault(row["customer_id"], set()).add(row["third_party_consent"])
+    assert all(len(a) == 1 for a in answers.values())
+    share = sum(a == {"true"} for a in answers.values()) / len(answers)
+    assert 0.15 < share < 0.45
