@@ -97,6 +97,21 @@ def test_pipeline_writes_reports_and_blocks_the_denied_delivery(pipeline_run):
     assert (out / "reports" / "report.html").is_file()
 
 
+def test_consent_delivery_keeps_only_consenting_rows(pipeline_run, demo_workspace: Path):
+    """billing-partner-offers: rows out == rows whose third_party_consent is true; the rest
+    are counted as filtered, not lost."""
+    out, _ = pipeline_run
+    report = json.loads((out / "reports" / "report.json").read_text())
+    (delivery,) = [d for d in report["deliveries"] if d["name"] == "billing-partner-offers"]
+    consent = _column_cells(demo_workspace / "data" / "billing" / "billing.csv",
+                            "third_party_consent")  # fmt: skip
+    agreed = sum(1 for c in consent if c == "true")
+    assert delivery["status"] == "delivered"
+    assert 0 < agreed < len(consent)
+    assert delivery["rows"]["rows_out"] == agreed
+    assert delivery["rows"]["rows_filtered"] == len(consent) - agreed
+
+
 def test_report_validates_against_its_schema(pipeline_run):
     """The machine contract holds for a real run, not only for fixtures."""
     import reports
