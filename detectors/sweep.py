@@ -280,7 +280,8 @@ DETECTORS: tuple[Detector, ...] = (
     ),
     Detector(
         entities.IP_ADDRESS,
-        prefilter=r"(?i)(?:^|[^\w:.])[0-9a-f]{0,4}:[0-9a-f]{0,4}:[0-9a-f]{0,4}",
+        # a `::` or four groups: times (03:00:36) have three
+        prefilter=r"(?i)::|(?:^|[^\w:.])(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}",
         finder=re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:]|/\d)"),
         validate=_each(_ipv6),
     ),
@@ -420,7 +421,13 @@ def _as_text(values: pa.Array) -> pa.Array | None:
 
 # Cells no digit-based detector can match: short integers, decimals, or neither a digit nor
 # `@` nor `:` (worded detectors still read those).
-_HOPELESS = r"^\s*[-+]?[0-9]{0,6}\s*$|^\s*[-+]?[0-9]+\.[0-9]+\s*$|^[^0-9@:]*$"
+_HOPELESS = (
+    rf"^\s*(?:{_OWN_OUTPUT})\s*$"
+    r"|^\s*[-+]?[0-9]{0,6}\s*$|^\s*[-+]?[0-9]+\.[0-9]+\s*$|^[^0-9@:]*$"
+    # a date, time or timestamp alone (2026-11-05 03:00:00, 2026-11-05T03:00:00.5Z, 03:00)
+    r"|^\s*(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)\s*$"
+)
 
 
 def _sweep_leaf(
@@ -467,13 +474,14 @@ class _Cells:
 
     def __init__(self, distinct: pa.Array) -> None:
         self.distinct = distinct
-        self.ours = _numpy(pc.match_substring_regex(distinct, rf"^\s*(?:{_OWN_OUTPUT})\s*$"))
-        self.hopeless = self.ours | _numpy(pc.match_substring_regex(distinct, _HOPELESS))
+        # Our own output (tokens, placeholders, masks) is hopeless too: no prefilter matches a
+        # token's digits (a word character precedes them), so one anchored pass decides both.
+        self.hopeless = _numpy(pc.match_substring_regex(distinct, _HOPELESS))
         self.numeric = ~self.hopeless & _numpy(
             pc.match_substring_regex(distinct, r"^\s*\+?[0-9]+\s*$")
         )
         # one pass of all prefilters at once: the cells no detector needs to look at drop out
-        self.maybe = self.matching(_ANY_PREFILTER, ~self.ours & ~self.numeric)
+        self.maybe = self.matching(_ANY_PREFILTER, ~self.numeric)
         self.digits = np.zeros(len(distinct), dtype=np.int64)
         if self.numeric.any():
             numbers = pc.replace_substring_regex(
