@@ -78,6 +78,7 @@ class QuarantinedRow:
     file: str
     row: int  # 1-based line/row number in the source file
     reason: str  # what was wrong, without the row's content
+    reason_class: str = "unparseable"  # a `detectors.quarantine.QuarantineClass` value
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class DatasetProfile:
     fields: tuple[FieldProfile, ...]
     quarantined: tuple[QuarantinedRow, ...] = ()
     quarantined_count: int = 0  # may exceed len(quarantined) when only the first N are kept
+    quarantined_by_class: tuple[tuple[str, int], ...] = ()  # (QuarantineClass value, count)
     notes: tuple[str, ...] = field(default=())
     inputs: tuple[InputFingerprint, ...] = ()  # each file as profiled (size, mtime, SHA-256)
 

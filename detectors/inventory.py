@@ -17,16 +17,18 @@ def read_schema(
     fmt: str | None = None,
     header: bool = True,
     column_names: Sequence[str] | None = None,
+    encoding: str | None = None,
 ) -> pa.Schema:
     """The schema `read_batches` yields for `path`, read from its first batch only.
 
     `read_batches` yields an empty batch with the header's columns for a file with no rows, so
     there is always a first batch. Pass the `header`/`column_names` the data will be read with
-    (`resolve_header`), so a plan built on this schema matches the batches.
+    (`resolve_header`), and its `encoding`, so a plan built on this schema matches the batches.
     """
     batches = read_batches(
-        path, fmt=fmt, batch_size=1_024, header=header, column_names=column_names
-    )
+        path, fmt=fmt, batch_size=1_024, header=header, column_names=column_names,
+        encoding=encoding,
+    )  # fmt: skip
     return next(iter(batches)).schema
 
 

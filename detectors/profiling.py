@@ -57,11 +57,14 @@ def profile_dataset(
     header: bool = True,
     column_names: Sequence[str] | None = None,
     read_rows: int | None = None,
+    encoding: str | None = None,
 ) -> DatasetProfile:
     """Read `paths` once, sample rows across them and profile every column of the sample.
 
     `read_rows` stops reading after that many rows (`teleprivacy check` reads a sample of a
-    dataset, not all of it); the sample then spreads over those rows only.
+    dataset, not all of it); the sample then spreads over those rows only. `encoding` is the
+    dataset's (`read_batches`). What the reader noticed (an encoding fallback) and the
+    quarantined records by class are notes of the profile.
     """
     settings = settings or DetectionSettings()
     quarantine = quarantine if quarantine is not None else Quarantine()
@@ -70,10 +73,12 @@ def profile_dataset(
     swept = FullSweep(settings)
     sample, rows_read = sample_table(
         paths, limit, fmt=fmt, quarantine=quarantine, header=header, column_names=column_names,
-        read_rows=read_rows, sweep=swept,
+        read_rows=read_rows, sweep=swept, encoding=encoding,
     )  # fmt: skip
     fields: list[FieldProfile] = []
-    notes: list[str] = []
+    notes: list[str] = list(quarantine.notes)
+    if quarantine.count:
+        notes.append(f"{name}: {quarantine.summary()}")
     for column in sample.column_names:
         profile, column_notes = _profile(column, sample.column(column), name, settings)
         fields.append(swept.merge(profile, rows_read))
@@ -86,6 +91,7 @@ def profile_dataset(
         fields=tuple(fields),
         quarantined=tuple(quarantine.rows),
         quarantined_count=quarantine.count,
+        quarantined_by_class=tuple(quarantine.by_class.most_common()),
         notes=tuple(notes),
         inputs=inputs,
     )
@@ -100,6 +106,7 @@ def sample_table(
     column_names: Sequence[str] | None = None,
     read_rows: int | None = None,
     sweep: FullSweep | None = None,
+    encoding: str | None = None,
 ) -> tuple[pa.Table, int]:
     """Up to `limit` rows spread evenly over all `paths` (see module docstring), and rows read
     (at most about `read_rows` when given: reading stops after the batch that reaches it).
@@ -112,8 +119,9 @@ def sample_table(
         if read_rows is not None and seen >= read_rows:
             break
         for batch in read_batches(
-            Path(path), fmt=fmt, quarantine=quarantine, header=header, column_names=column_names
-        ):
+            Path(path), fmt=fmt, quarantine=quarantine, header=header, column_names=column_names,
+            encoding=encoding,
+        ):  # fmt: skip
             schema = schema or batch.schema
             if sweep is not None:
                 sweep.add(batch)

@@ -24,6 +24,7 @@ def profile_cache_key(context: Any, parameters: dict[str, Any]) -> str:
     digest.update(f"|{parameters.get('settings')!r}".encode())  # allow list, region, patterns
     # line 1 read as names or as data: another header decision is another profile
     digest.update(f"|{parameters.get('header')!r}|{parameters.get('column_names')!r}".encode())
+    digest.update(f"|{parameters.get('encoding')!r}".encode())
     for path in parameters["files"]:
         digest.update(f"|{Path(path).name}:{file_sha256(Path(path))}".encode())
     return digest.hexdigest()

@@ -1,21 +1,42 @@
 """`teleprivacy`: the command line. Thin: it parses, calls flows or library functions, and turns
 errors into a clear message and an exit status (see flows/exit_codes.py). No tracebacks for user
-mistakes; unexpected errors print one line and exit 1 (set TELEPRIVACY_DEBUG=1 for the traceback).
+mistakes (a full disk, a file given as --out, a vanished input included); unexpected errors print
+one line and exit 1. `--debug` (or TELEPRIVACY_DEBUG=1) shows the tracebacks.
+
+`run`, `demo` and `serve` run in a child process group that dies with the command, so a killed
+`teleprivacy` takes Prefect's temporary API server with it (`flows.environment.supervise`).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from flows.environment import configure_environment
+from flows.environment import (
+    OutputFolderError,
+    can_supervise,
+    configure_environment,
+    hide_tracebacks,
+    supervise,
+    watch_supervisor,
+)
 from flows.exit_codes import ExitCode
 
 Handler = Callable[[argparse.Namespace], int]
+DEBUG_ENV = "TELEPRIVACY_DEBUG"
+SUPERVISED_COMMANDS = frozenset({"run", "demo", "serve"})
+# File-system errors a user fixes with another --out, free space, permissions or a restored file.
+USER_ERRNOS = frozenset(
+    {
+        errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM,
+        errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.ENOENT, errno.ENAMETOOLONG,
+    }
+)  # fmt: skip
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -26,7 +47,35 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from reports.errors import ReportError
     from synthetic.errors import SyntheticError
 
-    return (DetectorError, PolicyError, RedactionError, ReportError, SyntheticError)
+    return (
+        DetectorError, PolicyError, RedactionError, ReportError, SyntheticError, OutputFolderError
+    )  # fmt: skip
+
+
+def is_user_error(exc: BaseException) -> bool:
+    """True when the user can fix the cause (exit 2): our packages' errors, and file-system
+    errors such as a full disk, a read-only folder or a file that vanished."""
+    if isinstance(exc, _user_errors()):
+        return True
+    return isinstance(exc, OSError) and exc.errno in USER_ERRNOS
+
+
+def describe_error(exc: BaseException) -> str:
+    """A user error in one line: our own messages as they are, a file-system error as the path,
+    the system's reason and what to do."""
+    if isinstance(exc, OSError) and not isinstance(exc, _user_errors()):
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = os.strerror(exc.errno) if exc.errno else type(exc).__name__
+        return (
+            f"{where}{reason}; check that the output folder is writable and has free space, and "
+            "that the inputs are where the configuration says"
+        )
+    return " ".join(str(exc).split())
+
+
+def debug_enabled() -> bool:
+    """Tracebacks wanted: `--debug` or TELEPRIVACY_DEBUG=1."""
+    return os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
 def _state_dir(out: Path) -> Path:
@@ -115,8 +164,14 @@ def cmd_reidentify(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS,
+        help="print tracebacks (same as TELEPRIVACY_DEBUG=1)",
+    )  # fmt: skip
     parser = argparse.ArgumentParser(
         prog="teleprivacy",
+        parents=[common],
         description="Scan telecom data for personal information, check it against the privacy "
         "policy's purposes, redact what leaves, verify, and report.",
         epilog="Exit status: 0 all delivered, 3 a delivery was blocked or denied, "
@@ -124,9 +179,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser(
-        "run", help="run a whole pipeline configuration", description=cmd_run.__doc__
-    )
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        """A subcommand; it takes --debug after its name too."""
+        return sub.add_parser(name, parents=[common], **kwargs)
+
+    p = command("run", help="run a whole pipeline configuration", description=cmd_run.__doc__)
     p.add_argument("config", help="pipeline configuration (YAML)")
     p.add_argument("--out", default="out", help="output folder (default: out)")
     p.add_argument(
@@ -137,14 +194,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser(
+    p = command(
         "demo", help="generate sample data and run the demo pipeline", description=cmd_demo.__doc__
     )
     p.add_argument("--out", default="out/demo", help="output folder (default: out/demo)")
     p.add_argument("--rows", type=int, default=2000, help="rows per generated dataset")
     p.set_defaults(handler=cmd_demo)
 
-    p = sub.add_parser("scan", help="profile files for personal data", description=cmd_scan.__doc__)
+    p = command("scan", help="profile files for personal data", description=cmd_scan.__doc__)
     p.add_argument("paths", nargs="+", help="CSV, Parquet or JSONL files")
     p.add_argument("--kind", default="billing", choices=["billing", "cdr", "tickets"])
     p.add_argument("--format", default=None, choices=["csv", "parquet", "jsonl"])
@@ -156,28 +213,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the profile as JSON")
     p.set_defaults(handler=cmd_scan)
 
-    p = sub.add_parser(
-        "check", help="print the policy decision table", description=cmd_check.__doc__
-    )
+    p = command("check", help="print the policy decision table", description=cmd_check.__doc__)
     p.add_argument("config", help="pipeline configuration (YAML)")
     p.set_defaults(handler=cmd_check)
 
-    p = sub.add_parser(
-        "generate", help="write labelled synthetic data", description=cmd_generate.__doc__
-    )
+    p = command("generate", help="write labelled synthetic data", description=cmd_generate.__doc__)
     p.add_argument("--kind", required=True, choices=["billing", "cdr", "tickets"])
     p.add_argument("--rows", type=int, default=1000)
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--seed", type=int, default=7)
     p.set_defaults(handler=cmd_generate)
 
-    p = sub.add_parser("verify", help="re-scan a delivered file", description=cmd_verify.__doc__)
+    p = command("verify", help="re-scan a delivered file", description=cmd_verify.__doc__)
     p.add_argument("path")
     p.add_argument("--format", default=None, choices=["csv", "parquet", "jsonl"])
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     p.set_defaults(handler=cmd_verify)
 
-    p = sub.add_parser(
+    p = command(
         "evaluate",
         help="score detection against generated labels",
         description=cmd_evaluate.__doc__,
@@ -187,22 +240,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=11)
     p.set_defaults(handler=cmd_evaluate)
 
-    p = sub.add_parser("serve", help="serve a scheduled deployment", description=cmd_serve.__doc__)
+    p = command("serve", help="serve a scheduled deployment", description=cmd_serve.__doc__)
     p.add_argument("config")
     p.add_argument("--cron", required=True, help='cron schedule, e.g. "0 2 * * *"')
     p.add_argument("--out", default="out")
     p.add_argument("--name", default="teleprivacy-pipeline")
     p.set_defaults(handler=cmd_serve)
 
-    p = sub.add_parser("report", help="run history", description="Inspect recorded runs.")
+    p = command("report", help="run history", description="Inspect recorded runs.")
     report_sub = p.add_subparsers(dest="report_command", required=True, metavar="SUBCOMMAND")
-    h = report_sub.add_parser("history", help="list earlier runs", description=cmd_history.__doc__)
+    h = report_sub.add_parser(
+        "history", parents=[common], help="list earlier runs", description=cmd_history.__doc__
+    )
     h.add_argument("--out", default="out", help="the run's --out folder (default: out)")
     h.add_argument("--history", help="a history file (default: OUT/reports/history.sqlite)")
     h.add_argument("--limit", type=int, default=20)
     h.set_defaults(handler=cmd_history)
 
-    p = sub.add_parser(
+    p = command(
         "reidentify", help="reverse FPE values (audited)", description=cmd_reidentify.__doc__
     )
     p.add_argument("values", nargs="+")
@@ -214,28 +269,44 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command. From the command line (`argv` None), commands that start flows run in a
+    supervised child process group (see the module docstring)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "debug", False):
+        os.environ[DEBUG_ENV] = "1"
+    if argv is None and args.command in SUPERVISED_COMMANDS and can_supervise():
+        return supervise(sys.argv[1:])
+    watch_supervisor()
     out = getattr(args, "out", None)
     configure_environment(_state_dir(Path(out)) if out else Path(".teleprivacy"))
+    if not debug_enabled():
+        hide_tracebacks(is_user_error)
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:
         print("teleprivacy: interrupted", file=sys.stderr)
         return int(ExitCode.FAILURE)
     except Exception as exc:
-        if isinstance(exc, _user_errors()):
-            print(f"teleprivacy: error: {exc}", file=sys.stderr)
+        if is_user_error(exc):
+            if debug_enabled():
+                traceback.print_exc()
+            print(f"teleprivacy: error: {_message(exc)}", file=sys.stderr)
             return int(ExitCode.BAD_INPUT)
-        if os.environ.get("TELEPRIVACY_DEBUG"):
+        if debug_enabled():
             traceback.print_exc()
         # The type only: an unexpected message could quote data.
         print(
-            f"teleprivacy: unexpected {type(exc).__name__}; rerun with TELEPRIVACY_DEBUG=1 "
-            "for the traceback",
+            f"teleprivacy: unexpected {type(exc).__name__}; rerun with --debug for the traceback",
             file=sys.stderr,
         )
         return int(ExitCode.FAILURE)
+
+
+def _message(exc: BaseException) -> str:
+    """Our own errors' messages as written (a configuration error may list several problems
+    on separate lines); a file-system error as one line."""
+    return str(exc) if isinstance(exc, _user_errors()) else describe_error(exc)
 
 
 if __name__ == "__main__":

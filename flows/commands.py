@@ -9,7 +9,7 @@ from pathlib import Path
 
 import policy
 from flows.detection import detection_settings
-from flows.environment import ensure_prefect_home
+from flows.environment import ensure_prefect_home, prepare_output
 from flows.exit_codes import ExitCode
 
 DEMO_CONFIG = Path(policy.__file__).with_name("examples") / "demo.yaml"
@@ -56,11 +56,21 @@ def _print_outcome(outcome) -> int:
 
 
 def run(config_path: Path, out: Path, dask: str | None = None) -> int:
-    return _print_outcome(_run_pipeline(config_path, out, dask))
+    outcome = _run_pipeline(config_path, out, dask)
+    code = _print_outcome(outcome)
+    _say_errors(outcome)
+    return code
+
+
+def _say_errors(outcome) -> None:
+    """A run that failed to deliver or to report ends with one line on stderr saying why."""
+    if outcome.errors:
+        print(f"teleprivacy: error: {'; and '.join(outcome.errors)}", file=sys.stderr, flush=True)
 
 
 def _run_pipeline(config_path: Path, out: Path, dask: str | None = None):
     config = _preflight(config_path)
+    prepare_output(out)  # a file or a read-only folder as --out: one line, before any server
     ensure_prefect_home()
     from flows.pipeline import pipeline_flow
     from flows.runners import with_task_runner
@@ -75,7 +85,7 @@ def demo(out: Path, rows: int = 2000) -> int:
 
     import synthetic
 
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_output(out)
     data = out / "data"
     for kind in ("cdr", "billing", "tickets"):
         synthetic.generate(kind, rows, data / kind, seed=7)
@@ -87,7 +97,8 @@ def demo(out: Path, rows: int = 2000) -> int:
     _say(f"demo: generated {rows} rows each of cdr, billing and tickets under {data}")
     outcome = _run_pipeline(config, out)
     code = _print_outcome(outcome)
-    if outcome.denied and not outcome.unverified:
+    _say_errors(outcome)
+    if outcome.denied and not outcome.unverified and not outcome.errors:
         # The demo configuration includes deliveries the policy refuses, on purpose.
         _say(f"\ndemo: {', '.join(outcome.denied)} denied by policy, as the demo intends "
              "(`teleprivacy run` exits 3 for a denied delivery; the demo exits 0)")  # fmt: skip

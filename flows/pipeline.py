@@ -14,14 +14,18 @@ import detectors
 import policy
 import redaction
 import reports
+from detectors.errors import UnreadableFileError
 from detectors.findings import DatasetProfile
 from detectors.reading import HeaderDecision, resolve_header
 from flows.artifacts import publish_run_artifacts
+from flows.cli import debug_enabled, describe_error, is_user_error
 from flows.detection import detection_settings
 from flows.exit_codes import ExitCode
 from flows.tasks import deliver_file_task, evaluate_policy_task, profile_dataset_task
 from policy.decisions import DeliveryDecision, DeliveryStatus
+from redaction.publish import FailedDelivery, failed_delivery, publishing
 from redaction.results import DeliveryOutcome, DeliveryResult
+from reports.errors import HistoryError, ReportWriteError
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class RunOutcome:
     summary: str
     denied: tuple[str, ...] = ()  # deliveries the policy refused
     unverified: tuple[str, ...] = ()  # deliveries blocked by the verification re-scan
+    errors: tuple[str, ...] = ()  # one line per failed delivery or unwritten report
 
 
 def _run_id() -> str:
@@ -53,7 +58,7 @@ def _profile_all(
             header = _header(ds)
             futures[ds.name] = profile_dataset_task.submit(
                 ds.name, str(ds.kind), ds.files(), config.sample_rows, ds.format, settings,
-                header=header.header, column_names=header.column_names,
+                header=header.header, column_names=header.column_names, encoding=ds.encoding,
             )  # fmt: skip
     profiles = {name: future.result() for name, future in futures.items()}
     return {name: _here(p, config.dataset(name).files()) for name, p in profiles.items()}
@@ -75,7 +80,9 @@ def _here(profile: DatasetProfile, files: Sequence[Path]) -> DatasetProfile:
 
 def _header(dataset: policy.DatasetSpec) -> HeaderDecision:
     """How the dataset's CSV files are read (line 1 names or data), decided from their heads."""
-    return resolve_header(dataset.files(), dataset.format, dataset.header, str(dataset.kind))
+    return resolve_header(
+        dataset.files(), dataset.format, dataset.header, str(dataset.kind), dataset.encoding
+    )
 
 
 def _dataset_infos(
@@ -107,31 +114,67 @@ def _deliver_one(
     out_dir: Path,
     profile: DatasetProfile,
 ) -> DeliveryResult | None:
-    """Build the plan once, deliver each input file as its own task, and combine the results."""
-    if decision.status is DeliveryStatus.DENIED:
-        return None
+    """Stage each input file's part as its own task, then publish the delivery whole or not at all.
+
+    The parts go to a staging folder and are published together in one rename
+    (`redaction.publish`). A denied, blocked or failed delivery publishes nothing and withdraws
+    what an earlier run published under its name; its result says so. An error while delivering
+    becomes a `FailedDelivery` (the run is still reported; the CLI exits 2, or 1 for a bug).
+    Returns None only for a denied delivery that had nothing published to withdraw.
+    """
+    name = decision.delivery
+    manifests = out_dir / ".state" / "manifests" / name
+    try:
+        with publishing(out_dir / "deliveries", name) as stage:
+            try:
+                if decision.status is DeliveryStatus.DENIED:
+                    return stage.deny(manifests)
+                parts = _stage_parts(config, decision, key, stage.folder, profile, manifests)
+                return stage.settle(parts, manifests)
+            except Exception as exc:
+                return stage.fail(*_error_line(name, exc), manifests)
+    except Exception as exc:  # no staging folder or lock: nothing could be published or removed
+        return failed_delivery(name, *_error_line(name, exc))
+
+
+def _stage_parts(
+    config: policy.PipelineConfig,
+    decision: DeliveryDecision,
+    key: redaction.Key | None,
+    folder: Path,
+    profile: DatasetProfile,
+    manifests: Path,
+) -> list[DeliveryResult]:
+    """Deliver every profiled input file into `folder` as one part each, waiting for all of them
+    (none may still be writing when the folder is published or removed). A delivery refused
+    before any part is written is its one blocked result."""
     spec = config.delivery(decision.delivery)
     dataset = config.dataset(spec.dataset)
-    target = out_dir / "deliveries" / spec.name
-    refused = redaction.refuse_changed_inputs(spec.name, profile.inputs, target)
+    gone = [Path(f.path).name for f in profile.inputs if not Path(f.path).exists()]
+    if gone:
+        raise UnreadableFileError(
+            f"input {', '.join(gone)} of dataset {dataset.name!r} vanished after it was "
+            "profiled; restore it, or run again to deliver what is there now"
+        )
+    refused = redaction.refuse_changed_inputs(spec.name, profile.inputs, folder)
     if refused is not None:
-        return refused
+        return [refused]
     # the files that were profiled, not what the glob matches now: decisions were made on them
     files = [Path(f.path) for f in profile.inputs]
     header = _header(dataset)
     schema = detectors.read_schema(
-        files[0], fmt=dataset.format, header=header.header, column_names=header.column_names
-    )
+        files[0], fmt=dataset.format, header=header.header, column_names=header.column_names,
+        encoding=dataset.encoding,
+    )  # fmt: skip
     settings = detection_settings(config)
     plan = redaction.build_plan(decision, schema, key, settings)
     fmt = spec.format or config.output_format
     expected = _expected_rows(profile)
-    manifests = out_dir / ".state" / "manifests" / spec.name
     futures = [
         deliver_file_task.submit(
             plan,
             source,
-            target,
+            folder,
             part,
             fmt,
             dataset.format,
@@ -141,12 +184,29 @@ def _deliver_one(
             header=header.header,
             column_names=header.column_names,
             profiled=profiled,
+            encoding=dataset.encoding,
+            quarantine_limit=(
+                config.quarantine_threshold if config.on_quarantine == "block" else None
+            ),
         )
         for part, (source, rows, profiled) in enumerate(
             zip(files, expected, profile.inputs, strict=True)
         )
     ]
-    return redaction.combine_results([f.result() for f in futures])
+    for future in futures:
+        future.wait()
+    return [future.result() for future in futures]
+
+
+def _error_line(delivery: str, exc: Exception) -> tuple[str, bool]:
+    """What stopped a delivery, in one line, and whether the user can fix it. An unexpected
+    error is named by its type only (its message could quote data); --debug logs the traceback."""
+    fixable = is_user_error(exc)
+    error = describe_error(exc) if fixable else (
+        f"unexpected {type(exc).__name__}; rerun with --debug for the traceback"
+    )  # fmt: skip
+    get_run_logger().error("delivery %s failed: %s", delivery, error, exc_info=debug_enabled())
+    return error, fixable
 
 
 def _expected_rows(profile: DatasetProfile) -> list[int]:
@@ -257,8 +317,20 @@ def _finish(
     started: datetime,
     flow_name: str,
 ) -> RunOutcome:
-    """Build, write and record the run report; publish artifacts; pick the exit status."""
+    """Build, write and record the run report; publish artifacts; pick the exit status.
+
+    Failed deliveries are reported like blocked ones and set the exit status (2 when the user
+    can fix the cause, 1 for a bug). A report or history that cannot be written (disk full, a
+    read-only folder) is one more error: whichever of the two can be written still is.
+    """
     history = reports.RunHistory(config.history_path or out_dir / "reports" / "history.sqlite")
+    failed = [r for r in results if isinstance(r, FailedDelivery)]
+    errors = [f"delivery {r.delivery}: {r.error}" for r in failed]
+    try:
+        previous = history.previous(config.sha256)
+    except HistoryError as exc:
+        previous = None
+        errors.append(str(exc))
     run = reports.RunInfo(
         run_id=_run_id(),
         flow=flow_name,
@@ -277,19 +349,43 @@ def _finish(
         list(profiles.values()),
         decisions,
         results,
-        previous=history.previous(config.sha256),
+        previous=previous,
+        thresholds=reports.ReviewThresholds(quarantine_share=config.quarantine_threshold),
     )
-    paths = reports.write_reports(report, out_dir / "reports")
-    history.record(report)
-    publish_run_artifacts(report, paths.html)
+    try:
+        paths = reports.write_reports(report, out_dir / "reports")
+    except ReportWriteError as exc:
+        paths = None
+        errors.append(str(exc))
+    try:
+        history.record(report)
+    except HistoryError as exc:
+        if str(exc) not in errors:
+            errors.append(str(exc))
+    html = paths.html if paths else None
+    publish_run_artifacts(report, html)
     denied = tuple(d.delivery for d in decisions if d.status is DeliveryStatus.DENIED)
-    unverified = tuple(r.delivery for r in results if r.outcome is DeliveryOutcome.BLOCKED)
+    unverified = tuple(
+        r.delivery
+        for r in results
+        if r.outcome is DeliveryOutcome.BLOCKED
+        and r.delivery not in denied
+        and not isinstance(r, FailedDelivery)
+    )
+    if any(not r.user_fixable for r in failed):
+        code = ExitCode.FAILURE
+    elif errors:
+        code = ExitCode.BAD_INPUT
+    else:
+        code = ExitCode.BLOCKED if denied or unverified else ExitCode.OK
+    published = any(r.outcome is DeliveryOutcome.DELIVERED for r in results)
     return RunOutcome(
-        exit_code=ExitCode.BLOCKED if denied or unverified else ExitCode.OK,
-        report_json=paths.json,
-        report_html=paths.html,
-        deliveries_dir=out_dir / "deliveries" if results else None,
-        summary=reports.markdown_summary(report, paths.html),
+        exit_code=code,
+        report_json=paths.json if paths else None,
+        report_html=html,
+        deliveries_dir=out_dir / "deliveries" if published else None,
+        summary=reports.markdown_summary(report, html),
         denied=denied,
         unverified=unverified,
+        errors=tuple(errors),
     )

@@ -44,11 +44,12 @@ def profile_dataset_task(
     settings: DetectionSettings | None = None,
     header: bool = True,
     column_names: Sequence[str] | None = None,
+    encoding: str | None = None,
 ) -> DatasetProfile:
     """Profile a dataset's columns from a sample (CSV read as `resolve_header` decided)."""
     return detectors.profile_dataset(
         name, kind, list(files), sample_rows=sample_rows, fmt=fmt, settings=settings,
-        header=header, column_names=column_names,
+        header=header, column_names=column_names, encoding=encoding,
     )  # fmt: skip
 
 
@@ -81,6 +82,8 @@ def deliver_file_task(
     header: bool = True,
     column_names: Sequence[str] | None = None,
     profiled: InputFingerprint | None = None,
+    encoding: str | None = None,
+    quarantine_limit: float | None = None,
 ) -> DeliveryResult:
     """Redact, write atomically and verify one input file of a delivery.
 
@@ -93,7 +96,8 @@ def deliver_file_task(
         plan, [source], out_dir, fmt=fmt, input_format=input_format, part=part,
         progress=progress, manifest_dir=manifest_dir, reuse_tag=code_version(),
         settings=settings, header=header, column_names=column_names,
-        profiled=None if profiled is None else [profiled],
+        profiled=None if profiled is None else [profiled], encoding=encoding,
+        quarantine_limit=quarantine_limit,
     )  # fmt: skip
 
 

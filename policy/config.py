@@ -7,6 +7,7 @@ Relative paths resolve against the config file's folder. `load_config` collects 
 
 from __future__ import annotations
 
+import codecs
 import glob
 import re
 from enum import StrEnum
@@ -53,6 +54,13 @@ class DataFormat(StrEnum):
 class OutputFormat(StrEnum):
     PARQUET = "parquet"
     CSV = "csv"
+
+
+class QuarantineAction(StrEnum):
+    """What a delivery whose quarantined share exceeds `quarantine_threshold` becomes."""
+
+    REVIEW = "review"  # delivered, and the report says it needs review (amber)
+    BLOCK = "block"  # not delivered (exit 3)
 
 
 def _is_path(value: str) -> bool:
@@ -106,11 +114,32 @@ class DatasetSpec(_Strict):
     # Fields known to hold personal data. When given, personal data found elsewhere is marked
     # undeclared (FieldDecision.declared=False); when absent, detection is the source of truth.
     declared_personal: list[str] | None = None
+    # CSV/JSONL text encoding (a Python codec name: utf-8, utf-16, cp1252, latin-1...). Without
+    # it: UTF-8, or UTF-16/32 by BOM, and cp1252 (with a note in the report) for other bytes.
+    encoding: str | None = None
 
     @field_validator("path", mode="before")
     @classmethod
     def _resolve_path(cls, value: Any, info: ValidationInfo) -> Any:
         return _resolve(value, info) if isinstance(value, str | Path) else value
+
+    @field_validator("encoding")
+    @classmethod
+    def _check_encoding(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            info = codecs.lookup(value)
+        except LookupError:
+            info = None
+        if info is None or not getattr(info, "_is_text_encoding", True):
+            raise PydanticCustomError(
+                "encoding",
+                "encoding '{value}' is not known; expected a Python codec name such as utf-8, "
+                "utf-16, cp1252 or latin-1",
+                {"value": value},
+            )
+        return value
 
     def files(self) -> list[Path]:
         """The files the path or glob matches, sorted; raises when none does."""
@@ -156,6 +185,10 @@ class PipelineConfig(_Strict):
     output_format: OutputFormat = OutputFormat.PARQUET
     dask: str | None = None  # run per-file tasks on Dask; the CLI's --dask overrides
     detection: DetectionConfig = DetectionConfig()
+    # A delivery with more than this share of its input records quarantined is not green: it
+    # needs review (on_quarantine: review) or is blocked (on_quarantine: block).
+    quarantine_threshold: float = Field(default=0.001, ge=0, le=1)
+    on_quarantine: QuarantineAction = QuarantineAction.REVIEW
 
     _path: Path = PrivateAttr(default=Path())
     _sha256: str = PrivateAttr(default="")

@@ -8,6 +8,8 @@ Parquet outputs are deterministic: same inputs, key and policy give byte-identic
 Reading, transforming and writing overlap (`pipelining`): two batches ahead, two behind.
 Verification checks each batch as it is handed to the writer (`verify.OutputVerifier`), so it
 overlaps too; the closed file must then hold exactly the rows written (`verify.written_rows`).
+Flows deliver the parts of a delivery into a staging folder and publish them together
+(`redaction.publish`): a file is published whole here, a delivery whole there.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ def deliver(
     header: bool = True,
     column_names: Sequence[str] | None = None,
     profiled: Sequence[InputFingerprint] | None = None,
+    encoding: str | None = None,
+    quarantine_limit: float | None = None,
 ) -> DeliveryResult:
     """Redact `inputs` into `out_dir/<delivery>.<fmt>`, verify it, and say what happened.
 
@@ -84,13 +88,19 @@ def deliver(
     inputs are read (`detectors.reading.resolve_header`), as for the schema the plan was built on.
     `profiled` (one per input) are the inputs as profiled: an input that differs before it is
     read, or whose size, mtime or inode change while it is read, blocks the delivery (the
-    decisions were made on other data).
+    decisions were made on other data). `encoding` is the dataset's (`detectors.read_batches`).
+    Rows in are the physical records the reader counted: rows read + quarantined must equal them,
+    and rows read = rows out + filtered (else `RowBalanceError`). With `quarantine_limit`, more
+    than that share of the records quarantined blocks the delivery (`on_quarantine: block`).
     """
     if fmt not in FORMATS:
         raise OutputFormatError(f"output format {fmt!r} is not supported; use one of {FORMATS}")
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / output_name(plan.delivery, fmt, part)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _output_error(final, exc) from None
     if profiled is not None:
         changed = [r for f, p in zip(profiled, inputs, strict=True) if (r := changed_since(f, p))]
         if changed:
@@ -103,7 +113,8 @@ def deliver(
     fingerprint = None
     if manifest_dir is not None:
         fingerprint = manifest.fingerprint(
-            plan, inputs, fmt, input_format, batch_size, reuse_tag, header, column_names
+            plan, inputs, fmt, input_format, batch_size, reuse_tag, header, column_names,
+            reading={"encoding": encoding, "quarantine_limit": quarantine_limit},
         )
         reused = manifest.reusable(Path(manifest_dir), final, fingerprint)
         if reused is not None:
@@ -124,6 +135,7 @@ def deliver(
                 quarantine=quarantine,
                 header=header,
                 column_names=column_names,
+                encoding=encoding,
             )
         )
         verifier = OutputVerifier(plan, settings)
@@ -140,12 +152,20 @@ def deliver(
                     progress(counts.rows_read)
         if quarantine_dir is not None and quarantine.count:
             quarantine.write_to(Path(quarantine_dir))
-        rows_in = counts.rows_read + quarantine.count
-        if rows_in != counts.rows_out + quarantine.count + counts.rows_filtered:
+        rows_in = quarantine.records  # counted by the reader, not derived from what it read
+        if rows_in != counts.rows_read + quarantine.count or (
+            counts.rows_read != counts.rows_out + counts.rows_filtered
+        ):
             raise RowBalanceError(
-                f"delivery {plan.delivery!r}: {rows_in} rows in but {counts.rows_out} out, "
-                f"{quarantine.count} quarantined, {counts.rows_filtered} filtered"
+                f"delivery {plan.delivery!r}: the input holds {rows_in} records but "
+                f"{counts.rows_read} were read and {quarantine.count} quarantined; "
+                f"{counts.rows_out} out, {counts.rows_filtered} filtered"
             )
+        if over := _over_quarantine_limit(quarantine, quarantine_limit):
+            temp.unlink(missing_ok=True)
+            _discard(final)
+            return _result(plan, DeliveryOutcome.BLOCKED, rows_in, counts, quarantine.count,
+                           None, reasons=(over,))  # fmt: skip
         moved = [
             f"input {Path(p).name} changed while it was being delivered"
             for p, before in zip(inputs, stats_before, strict=True)
@@ -281,6 +301,19 @@ def _result(
     )
 
 
+def _over_quarantine_limit(quarantine: detectors.Quarantine, limit: float | None) -> str:
+    """Why the quarantined share of the records read blocks the delivery; "" when it does not."""
+    if limit is None or not quarantine.records or quarantine.count <= limit * quarantine.records:
+        return ""
+    classes = ", ".join(f"{name} {n}" for name, n in quarantine.by_class.most_common())
+    return (
+        f"{quarantine.count} of {quarantine.records} input records quarantined "
+        f"({quarantine.count / quarantine.records:.2%}), more than the quarantine threshold of "
+        f"{limit:.2%} ({classes}); fix those records (see the dataset's quarantine list), or "
+        "raise quarantine_threshold or set on_quarantine: review in the configuration"
+    )
+
+
 def _stat(path: Path) -> tuple[int, int, int] | None:
     """Size, mtime and inode of `path` (None when it is gone): what changes when it is written."""
     try:
@@ -330,7 +363,8 @@ def _checked(write: Callable[[pa.RecordBatch], None], verifier: OutputVerifier):
 
 @contextmanager
 def _writer(path: Path, plan: RedactionPlan, fmt: str) -> Iterator:
-    """A `write(batch)` callable for one output file, closed on exit."""
+    """A `write(batch)` callable for one output file, closed on exit; an `OutputWriteError`
+    naming the file and the system's reason when it cannot be created or written."""
     schema = plan.output_schema
     try:
         if fmt == "parquet":
@@ -342,11 +376,32 @@ def _writer(path: Path, plan: RedactionPlan, fmt: str) -> Iterator:
         else:
             writer = pacsv.CSVWriter(path, schema)
     except OSError as exc:
-        raise OutputWriteError(
-            f"cannot create the output {path.name} in {path.parent} ({exc.strerror or exc}); "
-            "check the folder exists and is writable"
-        ) from None
+        raise _output_error(path, exc) from None
+
+    def write(batch: pa.RecordBatch) -> None:
+        try:
+            writer.write_batch(batch)
+        except OSError as exc:
+            raise _output_error(path, exc) from None
+
     try:
-        yield writer.write_batch
+        yield write
     finally:
-        writer.close()
+        try:
+            writer.close()
+        except OSError as exc:
+            raise _output_error(path, exc) from None
+
+
+def _output_error(path: Path, exc: OSError) -> OutputWriteError:
+    """An `OutputWriteError` for a file that could not be created or written (disk full,
+    read-only, not a folder), with the system's reason and the fix; never a data value.
+    A temporary name is reported as the name the file was to be published under."""
+    reason = os.strerror(exc.errno) if exc.errno else type(exc).__name__
+    name = path.name
+    if name.startswith(".") and ".tmp-" in name:  # .<stem>.tmp-<random>.<ext>
+        name = f"{name[1:].split('.tmp-')[0]}{path.suffix}"
+    return OutputWriteError(
+        f"cannot write the output {name} in {path.parent} ({reason}); make sure the folder "
+        "is writable and its disk has free space, or choose another output folder"
+    )

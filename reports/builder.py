@@ -90,7 +90,7 @@ def build_run_report(
         findings += drift_findings(previous, dataset_reports, thresholds)
     ordered = sort_findings(findings)
     deliveries = tuple(
-        build_delivery_report(decided[name], by_result.get(name), ordered)
+        build_delivery_report(decided[name], by_result.get(name), ordered, thresholds)
         for name in sorted(decided)
     )
     counts = Counts(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from policy.decisions import DeliveryDecision, DeliveryStatus, FieldDecision, Verdict
 from redaction.results import DeliveryOutcome, DeliveryResult
+from reports.findings import DEFAULT_THRESHOLDS, ReviewThresholds, over_quarantine_share
 from reports.model import (
     DecisionReport,
     DeliveryReport,
@@ -54,6 +55,9 @@ def _blockers(
     """Status, what blocked the delivery and what would unblock it."""
     if dec.status == DeliveryStatus.DENIED:
         blockers = [*dec.denial_reasons, *_denied_fields(dec)]
+        if result is not None:  # what publishing did: an earlier run's parts withdrawn
+            blockers = [*(blockers or ["The policy refused the delivery."]),
+                        *result.blocked_reasons]  # fmt: skip
         hints = list(dec.unblock_hints) or [
             "Add or cite a policy clause that allows this purpose for this recipient class, "
             "or change the delivery's purpose or legal basis."
@@ -112,15 +116,20 @@ def _verification(result: DeliveryResult | None) -> Verification | None:
 
 
 def build_delivery_report(
-    dec: DeliveryDecision, result: DeliveryResult | None, findings: Sequence[Finding]
+    dec: DeliveryDecision,
+    result: DeliveryResult | None,
+    findings: Sequence[Finding],
+    thresholds: ReviewThresholds = DEFAULT_THRESHOLDS,
 ) -> DeliveryReport:
-    """One delivery: what policy decided, what redaction did, and its traffic light."""
+    """One delivery: what policy decided, what redaction did, and its traffic light (amber with
+    findings, or with more than `thresholds.quarantine_share` of its input records quarantined)."""
     status, blockers, unblock = _blockers(dec, result)
     mine = [f for f in findings if f.concerns(dec.delivery, dec.dataset)]
     if status is not DeliveryState.DELIVERED:
         light = Light.RED
     else:
-        light = Light.AMBER if mine else Light.GREEN
+        review = bool(mine) or over_quarantine_share(result, thresholds)
+        light = Light.AMBER if review else Light.GREEN
     # A denied delivery never runs; a stray result for it is not reported as output.
     ran = result if status is not DeliveryState.DENIED else None
     return DeliveryReport(

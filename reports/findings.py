@@ -38,6 +38,9 @@ class ReviewThresholds:
     low_confidence_min: float = 0.3  # below this the detector already discarded the entity
     low_confidence_max: float = 0.6  # at or above this the classification is trusted
     match_rate_jump: float = 0.2  # absolute change in match rate between two runs
+    # a delivery with more than this share of its input records quarantined needs review
+    # (the pipeline setting `quarantine_threshold`, same default)
+    quarantine_share: float = 0.001
 
 
 DEFAULT_THRESHOLDS = ReviewThresholds()
@@ -45,6 +48,14 @@ DEFAULT_THRESHOLDS = ReviewThresholds()
 
 def _finding(kind: FindingKind, message: str, **where: str | None) -> Finding:
     return Finding(kind=kind, severity=_SEVERITY[kind], message=message, **where)
+
+
+def over_quarantine_share(result: DeliveryResult | None, thresholds: ReviewThresholds) -> bool:
+    """True when more than `thresholds.quarantine_share` of a delivery's input records were
+    quarantined: rows were set aside that a human should look at."""
+    if result is None or not result.rows_in:
+        return False
+    return result.rows_quarantined > thresholds.quarantine_share * result.rows_in
 
 
 def profile_findings(

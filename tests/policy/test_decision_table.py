@@ -20,13 +20,18 @@ from policy import (
 DEMO = Path(__file__).resolve().parents[2] / "policy" / "examples" / "demo.yaml"
 PROFILES = {
     "cdr": (personal("start", "DATE_TIME"), personal("src", "PHONE_NUMBER"), Field("billsec")),
-    "billing": (personal("name", "PERSON"), personal("card", "CREDIT_CARD"), Field("amount")),
+    "billing": (
+        personal("customer_id", "ACCOUNT_NUMBER"), personal("name", "PERSON"),
+        personal("email", "EMAIL_ADDRESS"), personal("phone", "PHONE_NUMBER"),
+        personal("city", "LOCATION"), Field("region"), Field("plan"),
+        personal("card", "CREDIT_CARD"), Field("amount"), Field("third_party_consent"),
+    ),
     "tickets": (personal("email", "EMAIL_ADDRESS"), prose("body", "PERSON")),
 }
 
 
 def test_demo_decisions() -> None:
-    """The demo shows proceed, de-identification and both kinds of denial."""
+    """The demo shows proceed, de-identification, consent and both kinds of denial."""
     config = load_config(DEMO)
     decisions = evaluate_config(config.pack, config, PROFILES)
     status = {d.delivery: d.status for d in decisions}
@@ -34,6 +39,7 @@ def test_demo_decisions() -> None:
         "cdr-quality": DeliveryStatus.PROCEED,
         "billing-debt": DeliveryStatus.PROCEED,
         "billing-marketing": DeliveryStatus.DENIED,
+        "billing-partner-offers": DeliveryStatus.PROCEED,
         "tickets-complaints": DeliveryStatus.PROCEED,
         "cdr-warrant": DeliveryStatus.DENIED,
     }

@@ -72,8 +72,8 @@ def test_demo_config_loads() -> None:
     """The shipped demo config is valid against the bundled voipms pack."""
     config = load_config(DEMO)
     assert [d.recipient_class for d in config.deliveries] == [
-        "analytics_vendor", "debt_collector", "marketing_partner", "order_fulfilment_provider",
-        "law_enforcement"]
+        "analytics_vendor", "debt_collector", "marketing_partner", "marketing_partner",
+        "order_fulfilment_provider", "law_enforcement"]
 
 
 def test_pack_path_resolves_against_the_config(tmp_path: Path) -> None:
@@ -117,7 +117,7 @@ PURPOSES = ("identify_customer, personalize_content, site_updates, improve_conte
         # an unknown top-level key
         (GOOD + "colour: red\n",
          ["colour: unknown key; known keys: policy, datasets, deliveries, key, history, "
-          "sample_rows, output_format, dask, detection"]),
+          "sample_rows, output_format, dask, detection, quarantine_threshold, on_quarantine"]),
         # a Dask scheduler written as a bare host
         (GOOD + "dask: scheduler:8786\n",
          ["dask: expected 'local' or a Dask scheduler address such as tcp://scheduler:8786"]),
