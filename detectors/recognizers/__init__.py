@@ -17,6 +17,7 @@ from detectors.recognizers.caller_id import CallerIdNameRecognizer
 from detectors.recognizers.card_expiry import CardExpiryRecognizer
 from detectors.recognizers.city_region import CityRegionRecognizer
 from detectors.recognizers.credit_card import CreditCardRecognizer
+from detectors.recognizers.date_of_birth import DateOfBirthRecognizer
 from detectors.recognizers.iccid import IccidRecognizer
 from detectors.recognizers.imei import ImeiRecognizer
 from detectors.recognizers.imsi import ImsiRecognizer
@@ -70,5 +71,6 @@ def telecom_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
         CreditCardRecognizer(),
         MaskedCardRecognizer(),
         CardExpiryRecognizer(),
+        DateOfBirthRecognizer(),
         CaSinRecognizer(),
     ]
