@@ -107,7 +107,9 @@ def supervise(argv: Sequence[str]) -> int:
     read_end, write_end = os.pipe()
     env = {**os.environ, SUPERVISOR_FD_ENV: str(read_end)}
     child = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", *argv],
+        # -P: the working folder is not put on sys.path, so a `reports/` or `policy/` folder of
+        # the user's (the demo's history lives in `reports/`) cannot shadow our packages
+        [sys.executable, "-P", "-m", "flows.cli", *argv],
         env=env,
         pass_fds=(read_end,),
         start_new_session=True,  # its own process group (and no terminal to send it ^C)
