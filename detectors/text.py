@@ -19,7 +19,7 @@ from presidio_analyzer import RecognizerResult
 from detectors import entities as E
 from detectors.analyzer import build_analyzer
 from detectors.findings import TextFinding
-from detectors.nlp import LANGUAGE
+from detectors.nlp import LANGUAGE, text_language
 from detectors.recognizers import CREDIT_CARD_MASKED
 from detectors.settings import DetectionSettings
 from detectors.validators import to_e164
@@ -100,13 +100,21 @@ def _analyze_distinct(
     """spaCy over the texts in batches (`nlp.pipe`), then Presidio's recognizers per text.
 
     This is what `BatchAnalyzerEngine.analyze_iterator` does, without its per-value type checks.
+    Each text goes to the pipeline of its language (`nlp.text_language`), batched per language;
+    with only English configured, every text goes to the English one.
     """
     analyzer = build_analyzer(settings)
-    batches = analyzer.nlp_engine.process_batch(
-        texts, LANGUAGE, batch_size=settings.text_batch_size
-    )
-    for text, artifacts in batches:
-        yield text, analyzer.analyze(text=text, language=LANGUAGE, nlp_artifacts=artifacts)
+    by_language: dict[str, list[str]] = {LANGUAGE: texts}
+    if len(analyzer.supported_languages) > 1:
+        by_language = {}
+        for text in texts:
+            by_language.setdefault(text_language(text), []).append(text)
+    for language, group in by_language.items():
+        batches = analyzer.nlp_engine.process_batch(
+            group, language, batch_size=settings.text_batch_size
+        )
+        for text, artifacts in batches:
+            yield text, analyzer.analyze(text=text, language=language, nlp_artifacts=artifacts)
 
 
 def _from_ner(result: RecognizerResult) -> bool:

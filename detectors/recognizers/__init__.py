@@ -26,6 +26,7 @@ from detectors.recognizers.masked_card import CREDIT_CARD_MASKED, MaskedCardReco
 from detectors.recognizers.obfuscated_email import ObfuscatedEmailRecognizer
 from detectors.recognizers.password import PasswordRecognizer
 from detectors.recognizers.person_context import PersonContextRecognizer
+from detectors.recognizers.person_gazetteer import PersonGazetteerRecognizer
 from detectors.recognizers.phone import PhoneRecognizer
 from detectors.recognizers.phone_national import NationalPhoneRecognizer
 from detectors.recognizers.postal_code import PostalCodeRecognizer
@@ -58,6 +59,7 @@ def telecom_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
         SipUriRecognizer(),
         CallerIdNameRecognizer(),
         PersonContextRecognizer(),
+        PersonGazetteerRecognizer(),
         CityRegionRecognizer(),
         ImeiRecognizer(),
         ImsiRecognizer(),

@@ -1,8 +1,12 @@
-"""People named where tickets name them: after a sign-off, "request from", "talk to", "my wife"."""
+"""People named where tickets name them: after a sign-off, "request from", "talk to", "my wife",
+"account holder is", a title ("Mme", "M."), "je m'appelle", "mon nom est", "Nom :"."""
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern
+import re
+
+from presidio_analyzer import Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.entities import PERSON
 from detectors.recognizers.base import ContextPatternRecognizer
@@ -24,14 +28,37 @@ _LEAD = (
     # capitalised only where a sentence starts: "Caller Jane Roe ..." but not "Bonus Caller Prize"
     r"|(?:(?<![^\n])|(?<=[.!?] ))(?:Caller|Customer|Contact)"
     r"|my[ \t]+(?:wife|husband|son|daughter|partner|mother|father|mom|dad|colleague|roommate"
-    r"|manager|assistant|tenant|landlord)|name[ \t]+is|[Nn]ame:|[Tt]his[ \t]+is|call[ \t]+me"
+    r"|manager|assistant|tenant|landlord)|name[ \t]+is|[Nn]ame[ \t]*:|[Tt]his[ \t]+is|call[ \t]+me"
     r"|(?:signed|submitted|reported|opened|written|directed|assigned[ \t]+to|handled)[ \t]+by"
-    r"|(?:Mr|Mrs|Ms|Mx|Dr|Prof|Mme|Mlle)\.?|(?:mr|mrs|ms|dr)\.)"
+    r"|[Ss]igned[ \t]*[:,]|(?i:(?:account|card)[ \t]*holder(?:[ \t]+name)?(?:[ \t]+is|[ \t]*:))"
+    r"|(?i:subscriber(?:[ \t]+name)?[ \t]*:|client[ \t]*:|customer[ \t]+name[ \t]*:)"
+    # French: "je m'appelle", "mon nom est", "de la part de", "Nom :", "Titulaire du compte :"
+    r"|(?i:je[ \t]+m['’][ \t]*appelle|mon[ \t]+nom[ \t]+(?:est|c['’]est))"
+    r"|(?i:de[ \t]+la[ \t]+part[ \t]+de)"
+    r"|(?i:(?:parlé|parler)[ \t]+(?:à|avec)|(?:pré)?nom(?:[ \t]+du[ \t]+client)?[ \t]*:)"
+    r"|(?i:titulaire(?:[ \t]+du[ \t]+compte)?[ \t]*:?|abonné(?:e)?[ \t]*:)"
+    r"|(?:Mr|Mrs|Ms|Mx|Dr|Prof|Mme|Mlle)\.?|(?:mr|mrs|ms|dr)\.|M\.|Monsieur|Madame|Mademoiselle"
+    r"|[Dd]octeur|[Pp]rofesseur|[Mm]aître|[Aa]bbé|[Cc]uré|[Gg]énéral|[Cc]olonel|[Cc]apitaine"
+    r"|[Cc]ommandant|[Ll]ieutenant|[Ss]ergent|Captain|General|Sergeant|Professor|Doctor"
+    r"|President|Président|Judge)"
+)
+# Upper-case surnames after a title, as French letters write them: "M. DUPONT", "Mme Anne ROY".
+_UPPER = r"[A-ZÀ-ÖØ-Þ]{2,}(?:[-'’][A-ZÀ-ÖØ-Þ]{2,})*"
+# "Me" is a French notary's or lawyer's title: "Me LAVANDIER, notaire".
+_TITLE = r"(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|Mme|Mlle)\.?|M\.|Me|Monsieur|Madame|Mademoiselle)"
+# spaCy tags names PERSON at 0.85 too, and Presidio keeps the higher-scored of two spans where
+# one contains the other; text.py then drops spaCy's span when it has no capitalised word
+# ("M. DUPONT", "john smith"). Names with no capitalised word are scored above spaCy.
+UNCASED_SCORE = 0.9
+_TITLE_CASE = re.compile(r"(?<![^\W\d_])[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]")
+_TITLED_NAME = (
+    rf"{_NOT_NAME}(?:{_WORD}|{_UPPER})(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_WORD}|{_UPPER})){{0,2}}"
 )
 # A sign-off, then the name on the same line ("thx Ava", "Regards, Hamza Lalonde") or the next.
 _SIGN_OFF = (
     r"(?:[Tt]hanks|[Tt]hank[ \t]+you|[Rr]egards|[Bb]est(?:[ \t]+regards)?|[Cc]heers|[Mm]erci"
-    r"|[Cc]ordialement|[Ss]incerely|[Tt]hx|--)[ \t]*[,!.]?(?:[ \t]*\n+[ \t]*|[ \t]+)"
+    r"|[Cc]ordialement|[Ss]alutations|[Bb]ien[ \t]+à[ \t]+vous|[Ss]incerely|[Tt]hx|--)"
+    r"[ \t]*[,!.]?(?:[ \t]*\n+[ \t]*|[ \t]+)"
 )
 # A signature block: the name alone on a line, then "City, QC" on the next.
 _CITY_LINE = rf"[ \t]*\n[ \t]*{CITY}[ \t]*,?[ \t]+(?:{CA_PROVINCES}|{US_STATES})\b"
@@ -44,7 +71,27 @@ class PersonContextRecognizer(ContextPatternRecognizer):
     ENTITY = PERSON
     PATTERNS = (
         Pattern("name_after_lead", rf"\b{_LEAD}[ \t]+(?P<value>{_NAME})(?![\w@])", 0.6),
+        Pattern("name_after_title", rf"\b{_TITLE}[ \t]+(?P<value>{_TITLED_NAME})(?![\w@])", 0.6),
         Pattern("name_after_sign_off", rf"{_SIGN_OFF}(?P<value>{_NAME})[ \t]*(?=\n|$|\()", 0.6),
         Pattern("name_above_city", rf"(?:^|\n)[ \t]*(?P<value>{_NAME}){_CITY_LINE}", 0.6),
     )
     FLAGS = 0
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        """The patterns' matches, names without a capitalised word scored `UNCASED_SCORE`."""
+        return raise_uncased(super().analyze(text, entities, nlp_artifacts, regex_flags), text)
+
+
+def raise_uncased(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:
+    """`results` whose span has no capitalised word ("M. DUPONT") scored at least
+    `UNCASED_SCORE` (see its comment)."""
+    for result in results:
+        if not _TITLE_CASE.search(text, result.start, result.end):
+            result.score = max(result.score, UNCASED_SCORE)
+    return results
