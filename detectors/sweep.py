@@ -439,7 +439,7 @@ def _sweep_leaf(
     if not len(distinct):
         return {}
     cells = _Cells(distinct)
-    if cells.hopeless.all() and not _numpy(pc.match_substring_regex(distinct, _WORDED)).any():
+    if cells.closed:
         return {}
     hits: dict[str, tuple[np.ndarray, str]] = {}
     for detector in DETECTORS:
@@ -470,24 +470,33 @@ def _sweep_leaf(
 
 
 class _Cells:
-    """The distinct values of a leaf and what every detector asks of them, computed once."""
+    """The distinct values of a leaf and what every detector asks of them, computed once.
+
+    Each pass runs only over the cells the one before left open: most cells of most columns
+    (amounts, durations, decimal call ids, dates) are hopeless after the first anchored pass."""
 
     def __init__(self, distinct: pa.Array) -> None:
         self.distinct = distinct
+        size = len(distinct)
         # Our own output (tokens, placeholders, masks) is hopeless too: no prefilter matches a
         # token's digits (a word character precedes them), so one anchored pass decides both.
         self.hopeless = _numpy(pc.match_substring_regex(distinct, _HOPELESS))
-        self.numeric = ~self.hopeless & _numpy(
-            pc.match_substring_regex(distinct, r"^\s*\+?[0-9]+\s*$")
-        )
+        # worded detectors (`jo at example dot com`) also read cells without digits
+        self.worded = self.matching(_WORDED, self.hopeless)
+        self.numeric = self.matching(r"^\s*\+?[0-9]+\s*$", ~self.hopeless)
         # one pass of all prefilters at once: the cells no detector needs to look at drop out
-        self.maybe = self.matching(_ANY_PREFILTER, ~self.numeric)
-        self.digits = np.zeros(len(distinct), dtype=np.int64)
+        self.maybe = self.matching(_ANY_PREFILTER, (~self.hopeless & ~self.numeric) | self.worded)
+        self.digits = np.zeros(size, dtype=np.int64)
         if self.numeric.any():
             numbers = pc.replace_substring_regex(
                 distinct.filter(pa.array(self.numeric)), r"[^0-9]", ""
             )
             self.digits[self.numeric] = pc.utf8_length(numbers).to_numpy(zero_copy_only=False)
+
+    @property
+    def closed(self) -> bool:
+        """No detector can find anything in these cells."""
+        return not (self.maybe.any() or self.numeric.any())
 
     def matching(self, pattern: str, among: np.ndarray) -> np.ndarray:
         """`among` narrowed to the cells where the RE2 `pattern` matches."""

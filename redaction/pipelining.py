@@ -61,8 +61,10 @@ def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
 
 
 @contextmanager
-def background(consume: Callable[[T], None], depth: int = 2) -> Iterator[Callable[[T], None]]:
-    """A `submit(item)` that runs `consume(item)` in order on a background thread.
+def background(
+    consume: Callable[[T], None], depth: int = 2, name: str = "teleprivacy-write"
+) -> Iterator[Callable[[T], None]]:
+    """A `submit(item)` that runs `consume(item)` in order on a background thread (`name`).
 
     Leaving the block waits for every submitted item; the first error `consume` raised is raised
     from `submit` or on leaving, and nothing after it is consumed.
@@ -82,7 +84,7 @@ def background(consume: Callable[[T], None], depth: int = 2) -> Iterator[Callabl
             except BaseException as error:
                 failures.append(error)
 
-    thread = threading.Thread(target=run, name="teleprivacy-write", daemon=True)
+    thread = threading.Thread(target=run, name=name, daemon=True)
     thread.start()
 
     def submit(item: T) -> None:
