@@ -72,9 +72,7 @@ def _here(profile: DatasetProfile, files: Sequence[Path]) -> DatasetProfile:
     """
     if [Path(f.path) for f in profile.inputs] == list(files):
         return profile
-    moved = tuple(
-        replace(f, path=str(path)) for f, path in zip(profile.inputs, files, strict=True)
-    )
+    moved = tuple(replace(f, path=str(path)) for f, path in zip(profile.inputs, files, strict=True))
     return replace(profile, inputs=moved, files=tuple(str(p) for p in files))
 
 
@@ -225,9 +223,7 @@ def scan_flow(config_path: str, out_dir: str) -> RunOutcome:
     pack = policy.load_pack(config.policy_ref)
     profiles = _profile_all(config)
     decisions = [
-        evaluate_policy_task(
-            pack, spec, profiles[spec.dataset], str(config.dataset(spec.dataset).kind)
-        )
+        evaluate_policy_task(pack, spec, profiles[spec.dataset], config.dataset(spec.dataset))
         for spec in config.deliveries
     ]
     return _finish(config, pack, None, profiles, decisions, [], Path(out_dir), started, "scan")
@@ -242,8 +238,9 @@ def deliver_flow(config_path: str, delivery: str, out_dir: str) -> RunOutcome:
     spec = config.delivery(delivery)
     key = redaction.load_key(config.key, secret_loader=_prefect_secret)
     profiles = _profile_all(config, [spec.dataset])
-    kind = str(config.dataset(spec.dataset).kind)
-    decision = evaluate_policy_task(pack, spec, profiles[spec.dataset], kind)
+    decision = evaluate_policy_task(
+        pack, spec, profiles[spec.dataset], config.dataset(spec.dataset)
+    )
     result = _deliver_one(config, decision, key, Path(out_dir), profiles[spec.dataset])
     results = [result] if result else []
     return _finish(
@@ -272,9 +269,7 @@ def pipeline_flow(config_path: str, out_dir: str) -> RunOutcome:
     )
     profiles = _profile_all(config)
     decisions = [
-        evaluate_policy_task(
-            pack, spec, profiles[spec.dataset], str(config.dataset(spec.dataset).kind)
-        )
+        evaluate_policy_task(pack, spec, profiles[spec.dataset], config.dataset(spec.dataset))
         for spec in config.deliveries
     ]
     results = []

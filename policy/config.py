@@ -117,6 +117,10 @@ class DatasetSpec(_Strict):
     # CSV/JSONL text encoding (a Python codec name: utf-8, utf-16, cp1252, latin-1...). Without
     # it: UTF-8, or UTF-16/32 by BOM, and cp1252 (with a note in the report) for other bytes.
     encoding: str | None = None
+    # Re-identification risk: columns that single people out in combination (beyond those the
+    # taxonomy and column names mark: plan, amount…) and sensitive ones for l-diversity.
+    quasi_identifiers: list[str] | None = None
+    sensitive: list[str] | None = None
 
     @field_validator("path", mode="before")
     @classmethod

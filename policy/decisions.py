@@ -90,3 +90,9 @@ class DeliveryDecision:
     denial_reasons: tuple[str, ...] = ()  # what blocks it
     unblock_hints: tuple[str, ...] = ()  # what would unblock it
     citation: Citation | None = None  # the clause that allows or refuses the delivery as a whole
+    # Re-identification risk (`redaction.risk`): delivered columns that are quasi-identifiers or
+    # sensitive, and the recipient class's release gate.
+    quasi_identifiers: tuple[str, ...] = ()
+    sensitive: tuple[str, ...] = ()
+    min_k: int | None = None
+    max_suppression: float = 0.01

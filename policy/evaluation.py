@@ -23,6 +23,7 @@ from policy.decisions import (
 from policy.errors import DeliveryFieldsError, UnknownNameError
 from policy.field_rules import CONTENT_CATEGORY, FieldContext, decide_field
 from policy.pack import PolicyPack, Requirement, Rule
+from policy.roles import Role, named_quasi_identifier
 
 NOT_NEEDED = "not needed by the recipient"
 NOT_PERSONAL = "no personal data detected"
@@ -40,8 +41,13 @@ def evaluate_delivery(
     profiles: Sequence[FieldEvidence],
     dataset_kind: DatasetKind | str,
     declared_personal: Collection[str] | None = None,
+    quasi_identifiers: Collection[str] | None = None,
+    sensitive: Collection[str] | None = None,
 ) -> DeliveryDecision:
-    """Decide every field of `delivery`; DENIED with reasons and unblock hints when refused."""
+    """Decide every field of `delivery`; DENIED with reasons and unblock hints when refused.
+
+    `quasi_identifiers` and `sensitive` are the dataset's own declarations (`DatasetSpec`),
+    added to the columns the taxonomy's roles and the column names mark."""
     _check_kind(dataset_kind)
     purpose = pack.purpose(delivery.purpose)
     recipient = pack.recipient_class(delivery.recipient_class)
@@ -70,7 +76,32 @@ def evaluate_delivery(
         denial_reasons=tuple(blocks.reasons),
         unblock_hints=tuple(blocks.hints),
         citation=citation,
+        quasi_identifiers=_with_role(pack, fields, Role.QUASI_IDENTIFIER, quasi_identifiers),
+        sensitive=_with_role(pack, fields, Role.SENSITIVE, sensitive),
+        min_k=recipient.min_k,
+        max_suppression=recipient.max_suppression,
     )
+
+
+def _with_role(
+    pack: PolicyPack,
+    fields: Sequence[FieldDecision],
+    role: Role,
+    declared: Collection[str] | None,
+) -> tuple[str, ...]:
+    """Delivered structured columns with `role`: by category, by name (quasi-identifiers
+    without personal entities), or declared by the dataset."""
+    chosen = []
+    for f in fields:
+        if f.verdict in (Verdict.DROP, Verdict.DENY) or f.free_text:
+            continue
+        if f.category is not None:
+            found = pack.role_for(f.category) is role
+        else:
+            found = role is Role.QUASI_IDENTIFIER and named_quasi_identifier(f.field)
+        if found or f.field in (declared or ()):
+            chosen.append(f.field)
+    return tuple(chosen)
 
 
 def evaluate_config(
@@ -89,7 +120,7 @@ def evaluate_config(
             )
         decisions.append(evaluate_delivery(
             pack, delivery, profiles_by_dataset[dataset.name], dataset.kind,
-            dataset.declared_personal,
+            dataset.declared_personal, dataset.quasi_identifiers, dataset.sensitive,
         ))
     return decisions
 

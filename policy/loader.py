@@ -23,6 +23,7 @@ from policy.pack import (
     Rule,
     leaf_keys,
 )
+from policy.roles import default_role
 from policy.rule_checks import rule_problems
 from policy.schema import (
     TOP_LEVEL_KEYS,
@@ -117,7 +118,8 @@ def _build(
     for slug, raw in raw_classes.items():
         spec = _validate(RecipientClassSpec, raw, f"recipient_classes.{slug}", problems)
         if spec:
-            classes[str(slug)] = RecipientClass(str(slug), spec.title, spec.third_party)
+            classes[str(slug)] = RecipientClass(str(slug), spec.title, spec.third_party, spec.min_k,
+                                                spec.max_suppression)  # fmt: skip
     rules = _rules(_items(data.get("rules"), "rules", list, problems), cite, problems)
     known = {"category": set(categories), "purpose": set(purposes), "recipient_class": set(classes)}
     problems.extend(rule_problems(rules, known, leaf_keys(categories)))
@@ -168,7 +170,8 @@ def _categories(raw: dict[Any, Any], problems: list[Problem]) -> dict[str, Categ
                     "map each entity type to one category"))
             else:
                 owner[entity] = key
-        categories[key] = Category(key, spec.title, tuple(spec.entities))
+        categories[key] = Category(key, spec.title, tuple(spec.entities),
+                                   spec.role or default_role(key))  # fmt: skip
     return categories
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from policy.decisions import Citation, Verdict
 from policy.errors import UnknownNameError
 from policy.operators import OperatorName
+from policy.roles import Role, default_role
 from policy.schema import WILDCARD, PurposeRole
 
 Specificity = tuple[int, int, int]
@@ -32,6 +33,7 @@ class Category:
     key: str  # dotted, e.g. contact.phone
     title: str
     entity_types: tuple[str, ...]
+    role: Role = Role.OTHER  # the pack's `role:`, else `policy.roles.default_role` of the key
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class RecipientClass:
     slug: str
     title: str
     third_party: bool
+    min_k: int | None = None  # release gate on delivered quasi-identifiers (`redaction.risk`)
+    max_suppression: float = 0.01  # share of rows that may be withheld to reach min_k
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,11 @@ class PolicyPack:
             if entity_type in category.entity_types:
                 return category.key
         return None
+
+    def role_for(self, category: str | None) -> Role:
+        """The role of `category` in this pack (its own `role:` or the default by key)."""
+        found = self.categories.get(category or "")
+        return found.role if found is not None else default_role(category)
 
     def purpose(self, slug: str) -> Purpose:
         if slug not in self.purposes:

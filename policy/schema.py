@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from policy.decisions import Verdict
 from policy.operators import OperatorName, OperatorParams
+from policy.roles import Role
 
 WILDCARD = "*"
 
@@ -40,6 +41,7 @@ class CitationSpec(_Strict):
 class CategorySpec(_Strict):
     title: Text
     entities: list[str] = Field(default_factory=list)  # entity types; leaves only
+    role: Role | None = None  # default: `policy.roles.default_role` of the key
 
 
 class PurposeRole(StrEnum):
@@ -65,6 +67,10 @@ class PurposeSpec(_Strict):
 class RecipientClassSpec(_Strict):
     title: Text
     third_party: bool
+    # release gate: every delivered row shares its quasi-identifiers with at least min_k - 1
+    # others, after suppressing at most max_suppression of the rows (else the delivery blocks)
+    min_k: int | None = Field(default=None, ge=2)
+    max_suppression: float = Field(default=0.01, ge=0.0, le=0.5)
 
 
 class RuleSpec(_Strict):

@@ -35,7 +35,15 @@ from redaction.errors import OutputFormatError, OutputWriteError, RowBalanceErro
 from redaction.pipelining import background, prefetch
 from redaction.plan import PlannedColumn, RedactionPlan, apply_plan, filter_rows
 from redaction.results import DeliveryOutcome, DeliveryResult, ResidualFinding
-from redaction.verify import OutputVerifier, written_rows
+from redaction.risk import (
+    Gate,
+    RiskFigures,
+    RiskMeter,
+    combine_figures,
+    release_gate,
+    withheld_rows,
+)
+from redaction.verify import OutputVerifier, read_output, written_rows
 
 logger = logging.getLogger(__name__)
 FORMATS = ("parquet", "csv")
@@ -50,6 +58,7 @@ class _Counts:
     rows_read: int = 0
     rows_out: int = 0
     rows_filtered: int = 0
+    rows_withheld: int = 0
 
 
 def output_name(delivery: str, fmt: str, part: int | None = None) -> str:
@@ -113,7 +122,14 @@ def deliver(
     fingerprint = None
     if manifest_dir is not None:
         fingerprint = manifest.fingerprint(
-            plan, inputs, fmt, input_format, batch_size, reuse_tag, header, column_names,
+            plan,
+            inputs,
+            fmt,
+            input_format,
+            batch_size,
+            reuse_tag,
+            header,
+            column_names,
             reading={"encoding": encoding, "quarantine_limit": quarantine_limit},
         )
         reused = manifest.reusable(Path(manifest_dir), final, fingerprint)
@@ -139,12 +155,15 @@ def deliver(
             )
         )
         verifier = OutputVerifier(plan, settings)
+        meter = None
+        if plan.quasi_identifiers:
+            meter = RiskMeter(plan.quasi_identifiers, plan.sensitive)
         # The writer and the structured checks each have a thread: on two cores the Parquet
         # encoder and the checks' Arrow compute overlap with the transforms of the next batch.
         with (
             _writer(temp, plan, fmt) as write,
             background(write) as submit_write,
-            background(verifier.check_structured, name="teleprivacy-verify") as submit_check,
+            background(_checks(verifier, meter), name="teleprivacy-verify") as submit_check,
         ):
             for batch in prefetch(batches):
                 counts.rows_read += batch.num_rows
@@ -198,6 +217,19 @@ def deliver(
                            len(residual))  # fmt: skip
             return _result(plan, DeliveryOutcome.BLOCKED, rows_in, counts, quarantine.count,
                            None, residual=residual, reasons=reasons)  # fmt: skip
+        figures = meter.figures() if meter is not None else None
+        if figures is not None and plan.min_k and figures.min_k < plan.min_k:
+            gate = release_gate(meter, plan.min_k, plan.max_suppression)
+            if gate.blocked:
+                temp.unlink(missing_ok=True)
+                _discard(final)
+                logger.warning("delivery %s blocked by its release gate (min k %d < %d)",
+                               plan.delivery, figures.min_k, plan.min_k)  # fmt: skip
+                return _result(plan, DeliveryOutcome.BLOCKED, rows_in, counts, quarantine.count,
+                               None, reasons=(gate.reason,), risk=figures)  # fmt: skip
+            counts.rows_withheld = _withhold(temp, plan, fmt, gate)
+            counts.rows_out -= counts.rows_withheld
+            figures = gate.after
         digest = detectors.file_sha256(temp)
         os.replace(temp, final)
     except BaseException:
@@ -208,7 +240,7 @@ def deliver(
     logger.info("delivery %s: %d rows in, %d out, %d quarantined, %d filtered", plan.delivery,
                 rows_in, counts.rows_out, quarantine.count, counts.rows_filtered)  # fmt: skip
     result = _result(plan, DeliveryOutcome.DELIVERED, rows_in, counts, quarantine.count,
-                     (final, digest))  # fmt: skip
+                     (final, digest), risk=figures)  # fmt: skip
     if fingerprint is not None:
         manifest.record(Path(manifest_dir), final.name, fingerprint, result)
     return result
@@ -278,6 +310,8 @@ def combine_results(results: Sequence[DeliveryResult]) -> DeliveryResult:
         key_id=first.key_id,
         schema=first.schema,
         residual=tuple(f for r in results for f in r.residual),
+        risk=combine_figures([r.risk for r in results if r.risk is not None]),
+        rows_withheld=sum(r.rows_withheld for r in results),
         blocked_reasons=tuple(reason for r in results for reason in r.blocked_reasons),
     )
 
@@ -291,6 +325,7 @@ def _result(
     output: tuple[Path, str] | None,
     residual: tuple = (),
     reasons: tuple[str, ...] = (),
+    risk: RiskFigures | None = None,
 ) -> DeliveryResult:
     return DeliveryResult(
         delivery=plan.delivery,
@@ -305,6 +340,8 @@ def _result(
         schema=plan.field_outputs,
         residual=residual,
         blocked_reasons=reasons,
+        risk=risk,
+        rows_withheld=counts.rows_withheld,
     )
 
 
@@ -356,6 +393,40 @@ def _tokens_out(planned: PlannedColumn) -> bool:
     dictionary pages would be abandoned and min/max statistics say nothing; both are skipped
     (about a quarter of the write time on a 1M-row CDR)."""
     return planned.operator in ("pseudonymize", "encrypt_fpe") and not planned.free_text
+
+
+def _checks(verifier: OutputVerifier, meter: RiskMeter | None) -> Callable[[pa.RecordBatch], None]:
+    """Verification of a written batch's structured columns, and its risk classes counted."""
+
+    def check(batch: pa.RecordBatch) -> None:
+        verifier.check_structured(batch)
+        if meter is not None:
+            meter.add(batch)
+
+    return check
+
+
+def _withhold(temp: Path, plan: RedactionPlan, fmt: str, gate: Gate) -> int:
+    """Rewrite `temp` without the rows of the classes the release gate withholds (same order,
+    same writer settings); the number of rows withheld."""
+    staged = temp.with_name(temp.name.replace(".tmp-", ".gate-", 1))
+    withheld = 0
+    try:
+        with _writer(staged, plan, fmt) as write:
+            for batch in read_output(temp, plan, fmt):
+                drop = withheld_rows(batch, gate.small_classes)
+                withheld += int(drop.sum())
+                write(batch.filter(pa.array(~drop)) if drop.any() else batch)
+        os.replace(staged, temp)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    if withheld != gate.suppressed_rows:
+        raise OutputWriteError(
+            f"delivery {plan.delivery!r}: the release gate meant to withhold "
+            f"{gate.suppressed_rows} rows but found {withheld} in the written output"
+        )
+    return withheld
 
 
 @contextmanager

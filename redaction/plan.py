@@ -85,6 +85,12 @@ class RedactionPlan:
     input_schema: pa.Schema
     output_schema: pa.Schema
     key_id: str | None
+    # re-identification risk, measured on the output (`redaction.risk`): the delivered columns
+    # that are quasi-identifiers or sensitive, and the recipient class's release gate
+    quasi_identifiers: tuple[str, ...] = ()
+    sensitive: tuple[str, ...] = ()
+    min_k: int | None = None
+    max_suppression: float = 0.01
 
     @property
     def field_outputs(self) -> tuple[FieldOutput, ...]:
@@ -152,6 +158,10 @@ def build_plan(
         input_schema=schema,
         output_schema=output,
         key_id=key.key_id if key is not None else None,
+        quasi_identifiers=tuple(q for q in decision.quasi_identifiers if q in output.names),
+        sensitive=tuple(s for s in decision.sensitive if s in output.names),
+        min_k=decision.min_k,
+        max_suppression=decision.max_suppression,
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from redaction.risk import RiskFigures
+
 
 class DeliveryOutcome(StrEnum):
     DELIVERED = "delivered"
@@ -45,7 +47,11 @@ class DeliveryResult:
     schema: tuple[FieldOutput, ...] = ()
     residual: tuple[ResidualFinding, ...] = ()
     blocked_reasons: tuple[str, ...] = ()
+    risk: RiskFigures | None = None  # k-anonymity of what was delivered (None: no QIs)
+    rows_withheld: int = 0  # withheld by the release gate (classes below the recipient's min_k)
 
     @property
     def rows_balanced(self) -> bool:
-        return self.rows_in == self.rows_out + self.rows_quarantined + self.rows_filtered
+        return self.rows_in == (
+            self.rows_out + self.rows_quarantined + self.rows_filtered + self.rows_withheld
+        )

@@ -152,7 +152,7 @@ def verify_output(
     """Residual personal data in the output at `path` (Parquet or CSV), per column and entity."""
     verifier = OutputVerifier(plan, settings)
     pool = column_pool()
-    for batch in _read_output(Path(path), plan, fmt):
+    for batch in read_output(Path(path), plan, fmt):
         verifier.check(batch, pool)
     return verifier.findings()
 
@@ -281,7 +281,8 @@ def output_format(path: Path, fmt: str | None = None) -> str:
     return found
 
 
-def _read_output(path: Path, plan: RedactionPlan, fmt: str | None) -> Iterator[pa.RecordBatch]:
+def read_output(path: Path, plan: RedactionPlan, fmt: str | None) -> Iterator[pa.RecordBatch]:
+    """The batches of an output file as the plan's output schema types them."""
     if output_format(path, fmt) == "parquet":
         yield from parquet_batches(pq.ParquetFile(path), _BATCH)
         return
