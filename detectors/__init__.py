@@ -42,6 +42,7 @@ from detectors.reading import (
     read_batches,
 )
 from detectors.settings import DetectionSettings
+from detectors.text_cache import findings_cache
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -112,6 +113,7 @@ __all__ = [
     "evaluate_dataset",
     "evaluate_tickets",
     "file_sha256",
+    "findings_cache",
     "format_profile_table",
     "mask_value",
     "profile_as_json",

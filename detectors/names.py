@@ -30,6 +30,7 @@ CENSUS_PACKAGE = "names"
 _FIRST_FILES = ("dist.male.first", "dist.female.first")
 _SURNAME_FILE = "dist.all.last"
 _NAME_COLUMN = re.compile(r"^([A-Z][A-Z'-]*)", re.MULTILINE)
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 # French, Québécois and other first names the 1990 US Census files lack (written for this module).
@@ -156,6 +157,11 @@ class NameGazetteer:
     def is_common(self, word: str) -> bool:
         """A stop word, a company/street word or an ordinary word that is also a name."""
         return fold(word) in self.stop_words
+
+    def has_content_word(self, text: str) -> bool:
+        """Whether `text` holds a word of two letters or more that `is_common` does not
+        know: "bonnie bennett", "kerala" do; "us", "i'm", "call me" do not."""
+        return any(len(w) > 1 and not self.is_common(w) for w in _LETTERS.findall(text))
 
 
 def fold(word: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from detectors.errors import SettingsError
 
@@ -26,6 +26,23 @@ DEFAULT_THRESHOLDS: Mapping[str, float] = {
     "PASSWORD": 0.4,
 }
 DEFAULT_ACCOUNT_PATTERNS: tuple[str, ...] = (r"\b(?:ACCT|AC|CUST)-?\d{6,10}\b",)
+
+# Operating points of free-text detection (docs/detection_text.md, "Operating points").
+# PRECISION is tuned so that what is reported is personal data; RECALL, for what leaves for third
+# parties, masks a word too many rather than leave a name in clear: more recognizers
+# (`detectors.recognizers.recall_recognizers`), spaCy's uncased names and places kept, and the
+# thresholds below. Chosen by F2 on ../shared/realdata (`python -m bench.detect_realdata`).
+PRECISION = "precision"
+RECALL = "recall"
+OPERATING_POINTS: tuple[str, ...] = (PRECISION, RECALL)
+# A Luhn-valid 15-digit number without an IMEI word scores 0.4: at the recall point it is masked
+# whatever it is (an IMEI, or a card of a brand we do not list). Lower thresholds add nothing
+# else but bare 5-digit numbers as ZIP codes (0.1), which flood short texts (SMS short codes).
+RECALL_THRESHOLDS: Mapping[str, float] = {**DEFAULT_THRESHOLDS, "IMEI": 0.4}
+POINT_THRESHOLDS: Mapping[str, Mapping[str, float]] = {
+    PRECISION: DEFAULT_THRESHOLDS,
+    RECALL: RECALL_THRESHOLDS,
+}
 
 
 def default_spacy_model() -> str:
@@ -49,12 +66,22 @@ class DetectionSettings:
     default_region: str = "US"
     allow_list: tuple[str, ...] = ()  # the company's own names/numbers: never reported
     account_patterns: tuple[str, ...] = DEFAULT_ACCOUNT_PATTERNS
-    score_thresholds: tuple[tuple[str, float], ...] = tuple(sorted(DEFAULT_THRESHOLDS.items()))
+    # "precision" (internal deliveries) or "recall" (third parties); see OPERATING_POINTS.
+    operating_point: str = PRECISION
+    # per-entity overrides of the operating point's thresholds (POINT_THRESHOLDS)
+    score_thresholds: tuple[tuple[str, float], ...] = ()
     default_threshold: float = 0.5
     sample_rows: int = 10_000
     text_batch_size: int = 64
 
     def __post_init__(self) -> None:
+        point = self.operating_point
+        if not isinstance(point, str) or point not in POINT_THRESHOLDS:
+            raise SettingsError(
+                f"operating_point: {self.operating_point!r} is not an operating point; use "
+                f"{PRECISION!r} (internal deliveries) or {RECALL!r} (third parties: a word "
+                "masked too many rather than a name left in clear)"
+            )
         for pattern in self.account_patterns:
             try:
                 re.compile(pattern)
@@ -72,4 +99,19 @@ class DetectionSettings:
             raise SettingsError(f"sample_rows: {self.sample_rows} must be at least 1")
 
     def threshold(self, entity_type: str) -> float:
-        return dict(self.score_thresholds).get(entity_type, self.default_threshold)
+        """The minimum score of `entity_type`: an override, else the operating point's."""
+        overrides = dict(self.score_thresholds)
+        if entity_type in overrides:
+            return overrides[entity_type]
+        return POINT_THRESHOLDS[self.operating_point].get(entity_type, self.default_threshold)
+
+    @property
+    def recall_first(self) -> bool:
+        """Whether these settings are the recall operating point."""
+        return self.operating_point == RECALL
+
+    def at(self, operating_point: str) -> DetectionSettings:
+        """The same settings at `operating_point` (validated like the field)."""
+        if operating_point == self.operating_point:
+            return self
+        return replace(self, operating_point=operating_point)

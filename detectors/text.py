@@ -3,7 +3,9 @@
 Findings hold row, column, offsets, entity type and score — never the text. The pipeline per
 column: skip nulls/blanks (row numbers kept), analyse each distinct text once (spaCy `pipe` in
 batches, then the pattern recognizers), drop NER noise, apply per-entity thresholds, drop the
-company's own names/numbers (allow list), and resolve overlapping spans.
+company's own names/numbers (allow list), and resolve overlapping spans. Inside a
+`text_cache.findings_cache()` block a text already analysed under the same settings is not
+analysed again; many texts are shared out over the cores (`text_workers`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from functools import partial
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -19,9 +22,13 @@ from presidio_analyzer import RecognizerResult
 from detectors import entities as E
 from detectors.analyzer import build_analyzer
 from detectors.findings import TextFinding
-from detectors.nlp import LANGUAGE, text_language
+from detectors.names import gazetteer
+from detectors.nlp import FRENCH, LANGUAGE, text_language
 from detectors.recognizers import CREDIT_CARD_MASKED
 from detectors.settings import DetectionSettings
+from detectors.text_cache import Entities, Spans, active_cache
+from detectors.text_reuse import entities_of, restored_artifacts
+from detectors.text_workers import split_map
 from detectors.validators import to_e164
 
 logger = logging.getLogger(__name__)
@@ -63,17 +70,13 @@ def scan_texts(
             rows_by_text.setdefault(text, []).append(row_offset + index)
     if not rows_by_text:
         return []
-    allow = _AllowList(settings)
+    texts = list(rows_by_text)
+    cache = active_cache()
+    found = _analyse(texts, settings) if cache is None else cache.spans(texts, settings, _analyse)
     findings: list[TextFinding] = []
-    for text, results in _analyze_distinct(list(rows_by_text), settings):
-        spans = _resolve_overlaps(
-            r for r in results if _keep(r, text, settings) and not allow.covers(r, text)
-        )
+    for text, spans in zip(texts, found, strict=True):
         for row in rows_by_text[text]:
-            findings.extend(
-                TextFinding(row, column, r.start, r.end, r.entity_type, round(r.score, 4))
-                for r in spans
-            )
+            findings.extend(TextFinding(row, column, *span) for span in spans)
     findings.sort(key=lambda f: (f.row, f.start, f.end))
     logger.debug(
         "scanned column %s: %d texts, %d distinct, %d findings",
@@ -94,27 +97,73 @@ def scan_text_column(
     return scan_texts(array.to_pylist(), column, settings, row_offset)
 
 
-def _analyze_distinct(
-    texts: list[str], settings: DetectionSettings
-) -> Iterable[tuple[str, list[RecognizerResult]]]:
-    """spaCy over the texts in batches (`nlp.pipe`), then Presidio's recognizers per text.
+def _analyse(texts: list[str], settings: DetectionSettings) -> list[Spans]:
+    """The resolved spans of each text, in order.
 
-    This is what `BatchAnalyzerEngine.analyze_iterator` does, without its per-value type checks.
     Each text goes to the pipeline of its language (`nlp.text_language`), batched per language;
-    with only English configured, every text goes to the English one.
+    with only English configured, every text goes to the English one. Each language's pipeline
+    is loaded here, then its texts are shared out over the cores when there are many
+    (`text_workers.split_map`: forked children inherit the loaded pipeline). Inside a
+    `findings_cache()` block, NER runs only on texts it has not seen (under any settings).
     """
     analyzer = build_analyzer(settings)
-    by_language: dict[str, list[str]] = {LANGUAGE: texts}
+    cache = active_cache()
+    by_language: dict[str, list[int]] = {LANGUAGE: list(range(len(texts)))}
     if len(analyzer.supported_languages) > 1:
         by_language = {}
-        for text in texts:
-            by_language.setdefault(text_language(text), []).append(text)
-    for language, group in by_language.items():
-        batches = analyzer.nlp_engine.process_batch(
-            group, language, batch_size=settings.text_batch_size
+        for index, text in enumerate(texts):
+            by_language.setdefault(text_language(text), []).append(index)
+    found: list[Spans] = [()] * len(texts)
+    for language, indexes in by_language.items():
+        analyzer.nlp_engine.get_nlp(language)
+        group = [texts[i] for i in indexes]
+        pipeline = (
+            language,
+            settings.spacy_model_fr if language == FRENCH else settings.spacy_model,
         )
-        for text, artifacts in batches:
-            yield text, analyzer.analyze(text=text, language=language, nlp_artifacts=artifacts)
+        known = [None] * len(group) if cache is None else cache.entities(pipeline, group)
+        work = partial(_spans_of, language=language, settings=settings)
+        analysed = split_map(work, list(zip(group, known, strict=True)), [len(t) for t in group])
+        for index, (spans, _) in zip(indexes, analysed, strict=True):
+            found[index] = spans
+        if cache is not None:
+            new = [(t, e) for t, (_, e) in zip(group, analysed, strict=True) if e is not None]
+            cache.remember_entities(pipeline, [t for t, _ in new], [e for _, e in new])
+    return found
+
+
+def _spans_of(
+    items: list[tuple[str, Entities | None]], language: str, settings: DetectionSettings
+) -> list[tuple[Spans, Entities | None]]:
+    """Per text: its resolved spans, and the entities NER found when it ran on it.
+
+    spaCy runs over the texts without remembered entities in batches (`nlp.pipe`), then
+    Presidio's recognizers per text, then our filters, the allow list and overlap resolution.
+    This is what `BatchAnalyzerEngine.analyze_iterator` does, without its per-value type checks.
+    """
+    analyzer = build_analyzer(settings)
+    engine = analyzer.nlp_engine
+    allow = _AllowList(settings)
+    fresh = engine.process_batch(
+        [text for text, known in items if known is None],
+        language,
+        batch_size=settings.text_batch_size,
+    )
+    found: list[tuple[Spans, Entities | None]] = []
+    for text, known in items:
+        if known is None:
+            _, artifacts = next(fresh)
+            entities: Entities | None = entities_of(artifacts.tokens)
+        else:
+            artifacts, entities = restored_artifacts(engine, text, known, language), None
+        results = analyzer.analyze(text=text, language=language, nlp_artifacts=artifacts)
+        spans = _resolve_overlaps(
+            r for r in results if _keep(r, text, settings) and not allow.covers(r, text)
+        )
+        found.append(
+            (tuple((r.start, r.end, r.entity_type, round(r.score, 4)) for r in spans), entities)
+        )
+    return found
 
 
 def _from_ner(result: RecognizerResult) -> bool:
@@ -143,6 +192,10 @@ def _keep(result: RecognizerResult, text: str, settings: DetectionSettings) -> b
     ):
         return False  # "403 Forbidden", "2602 Bloor": a name does not follow a bare number
     if result.entity_type in (E.PERSON, E.LOCATION):
+        if settings.recall_first:  # also spaCy's "bonnie bennett", "rt @ jroe"; not "us"
+            return not _HAS_DIGIT.search(span) and (
+                bool(_TITLE_WORD.search(span)) or gazetteer().has_content_word(span)
+            )
         # "voicemail PIN", "uniqueid 1700000000.1234": people and places have capitalised words.
         return not _HAS_DIGIT.search(span) and "@" not in span and bool(_TITLE_WORD.search(span))
     if result.entity_type == E.DATE_TIME:

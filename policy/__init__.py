@@ -17,6 +17,7 @@ from policy.decisions import (
     DeliveryStatus,
     FieldDecision,
     FieldEvidence,
+    OperatingPoint,
     RowFilter,
     Verdict,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "FieldDecision",
     "FieldEvidence",
     "KeySource",
+    "OperatingPoint",
     "OperatorName",
     "OutputFormat",
     "PackError",

@@ -24,6 +24,17 @@ class Verdict(StrEnum):
         return list(Verdict).index(self)
 
 
+class OperatingPoint(StrEnum):
+    """How hard free text is searched for personal data before its spans are transformed.
+
+    Third parties get RECALL: a word masked too many costs less than a name left in clear.
+    Internal recipients keep PRECISION. The values are `detectors.settings.OPERATING_POINTS`.
+    """
+
+    PRECISION = "precision"
+    RECALL = "recall"
+
+
 class DeliveryStatus(StrEnum):
     PROCEED = "proceed"  # every field has a decision that is not deny
     DENIED = "denied"  # the purpose/recipient/basis is refused; nothing is delivered
@@ -63,6 +74,8 @@ class FieldDecision:
     reason: str = ""  # one sentence a reviewer can read: why this verdict
     declared: bool = True  # False when found by detection but not named by the declaration
     free_text: bool = False  # field holds prose: operator applies to detected spans
+    # how its spans are detected; None when no spans are (structured, kept, dropped, denied)
+    operating_point: OperatingPoint | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from policy.decisions import Citation, FieldDecision, Verdict
+from policy.decisions import Citation, FieldDecision, OperatingPoint, Verdict
 from policy.operators import DROP, REDACT, OperatorName, Transform, at_least, default_transform
 from policy.pack import PolicyPack, Purpose, RecipientClass, Rule
 from policy.schema import WILDCARD
@@ -52,12 +52,15 @@ def decide_field(
 ) -> tuple[FieldDecision, Rule | None]:
     """Decide a field holding personal data; also return the rule that decided it."""
     free_text = kind == "free_text"
+    point = None
     if free_text:
         choice = _free_text(ctx)
+        point = _operating_point(ctx, choice)
     else:
         choices = [_structured(ctx, entity) for entity in entity_types]
         choice = max(choices, key=lambda c: c.transform.verdict.strictness)
     transform = choice.transform
+    reason = choice.reason if point is None else f"{choice.reason}; {_POINT_REASON[point]}"
     return FieldDecision(
         field=column,
         verdict=transform.verdict,
@@ -66,10 +69,26 @@ def decide_field(
         operator=str(transform.operator) if transform.operator else None,
         params=dict(transform.params),  # a copy: decisions never share the defaults table
         citation=choice.citation,
-        reason=choice.reason,
+        reason=reason,
         declared=ctx.declared(column, free_text),
         free_text=free_text,
+        operating_point=point,
     ), choice.rule
+
+
+_SPAN_VERDICTS = frozenset({Verdict.PSEUDONYMIZE, Verdict.MASK, Verdict.REDACT})
+_POINT_REASON = {
+    OperatingPoint.RECALL: "spans found at the recall-first operating point (third-party "
+    "recipient: a word masked too many rather than a name left in clear)",
+    OperatingPoint.PRECISION: "spans found at the precision operating point (internal recipient)",
+}
+
+
+def _operating_point(ctx: FieldContext, choice: _Choice) -> OperatingPoint | None:
+    """Recall first for what leaves for a third party; None when no spans are looked for."""
+    if choice.transform.verdict not in _SPAN_VERDICTS:
+        return None
+    return OperatingPoint.RECALL if ctx.recipient.third_party else OperatingPoint.PRECISION
 
 
 def _structured(ctx: FieldContext, entity: str) -> _Choice:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,8 @@ def test_every_set_loads_with_labels_inside_their_texts(realdata: Path) -> None:
 def test_benchmark_runs_end_to_end_on_a_small_sample(
     realdata: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Both engines on 20 card texts: the table has a row per engine and the JSON the counts."""
+    """The three engines on 20 card texts: both operating points and Presidio side by side in
+    the table, and their counts in the JSON."""
     out = tmp_path / "scores.json"
     args = [
         "--realdata",
@@ -125,4 +127,6 @@ def test_benchmark_runs_end_to_end_on_a_small_sample(
     assert detect_realdata.main(args) == 0
     table = capsys.readouterr().out
     assert "| cards_text | 20 | CREDIT_CARD |" in table
-    assert '"presidio"' in out.read_text(encoding="utf-8")
+    assert "| ours R | ours P | ours F2 | ours_recall R | ours_recall P | ours_recall F2 |" in table
+    scores = json.loads(out.read_text(encoding="utf-8"))["scores"]
+    assert set(scores) == {"ours", "ours_recall", "presidio"}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from policy_fakes import Field, bundled, delivery, personal, prose
+from policy_fakes import NO_SALE, Field, bundled, delivery, mini_pack, personal, prose, write_yaml
 
-from policy import Verdict, evaluate_delivery
+from policy import OperatingPoint, Verdict, evaluate_delivery, load_pack
 
 CDR = (
     personal("start", "DATE_TIME"),
@@ -154,8 +155,55 @@ def test_free_text_is_marked_and_undeclared() -> None:
     assert fields["notes"].free_text
     assert not fields["notes"].declared
     assert fields["notes"].category == "communication.content"
-    assert fields["notes"].reason.endswith("personal data spans redacted")
+    assert "personal data spans redacted; spans found at the recall-first operating point" in (
+        fields["notes"].reason
+    )
     assert fields["name"].declared and not fields["name"].free_text
+
+
+@pytest.mark.parametrize(
+    ("cls", "purpose", "point"),
+    [
+        # a third party: recall first, a word masked too many rather than a name left in clear
+        ("debt_collector", "debt_recovery", OperatingPoint.RECALL),
+        ("analytics_vendor", "service_quality", OperatingPoint.RECALL),
+        # staff may read the notes in clear: no spans are looked for, so no point
+        ("internal", "debt_recovery", None),
+    ],
+)
+def test_free_text_operating_point_follows_the_recipient(
+    cls: str, purpose: str, point: OperatingPoint | None
+) -> None:
+    """Third parties get the recall point for free text; structured fields get none."""
+    spec = delivery(cls, purpose, "billing")
+    decision = evaluate_delivery(bundled("voipms"), spec, BILLING, "billing")
+    fields = {f.field: f for f in decision.fields}
+    assert fields["notes"].operating_point is point
+    assert all(f.operating_point is None for f in fields.values() if not f.free_text)
+
+
+def test_internal_free_text_under_a_redacting_rule_keeps_the_precision_point(
+    tmp_path: Path,
+) -> None:
+    """An internal recipient whose rule redacts prose gets the precision point, said so."""
+    data = mini_pack()
+    data["categories"].update(
+        {"communication": {"title": "Text"}, "communication.content": {"title": "Notes"}}
+    )
+    data["rules"].append(
+        {"recipient_class": "internal", "purpose": "service_quality",
+         "category": "communication.content", "verdict": "redact",
+         "citation": {"section": "6", "quote": NO_SALE}}
+    )  # fmt: skip
+    pack = load_pack(write_yaml(tmp_path / "mini.yaml", data))
+    decision = evaluate_delivery(
+        pack, delivery("internal", "service_quality"), [prose("notes", "PERSON")], "tickets"
+    )
+    (notes,) = decision.fields
+    assert (notes.verdict, notes.operating_point) == (Verdict.REDACT, OperatingPoint.PRECISION)
+    assert notes.reason.endswith(
+        "spans found at the precision operating point (internal recipient)"
+    )
 
 
 def test_declared_personal_list_marks_the_rest_undeclared() -> None:
