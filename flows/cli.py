@@ -103,7 +103,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     header = {"true": True, "false": False}.get(args.header, "auto")
     return commands.scan(
         [Path(p) for p in args.paths], kind=args.kind, fmt=args.format, header=header,
-        as_json=args.json,
+        as_json=args.json, encoding=args.encoding,
     )  # fmt: skip
 
 
@@ -209,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--header", default="auto", choices=["auto", "true", "false"],
         help="does line 1 of a CSV hold column names? auto (default) reads it as data when it "
         "holds values such as phone numbers or dates",
+    )  # fmt: skip
+    p.add_argument(
+        "--encoding", default=None, metavar="CODEC",
+        help="text encoding of CSV/JSONL files, as a dataset's encoding: setting (e.g. cp1252, "
+        "utf-16); default: UTF-8 or UTF-16 by BOM, else UTF-8 with a cp1252 fallback",
     )  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the profile as JSON")
     p.set_defaults(handler=cmd_scan)

@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 import secrets
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import policy
 from flows.detection import detection_settings
 from flows.environment import ensure_prefect_home, prepare_output
 from flows.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from detectors.findings import DatasetProfile
 
 DEMO_CONFIG = Path(policy.__file__).with_name("examples") / "demo.yaml"
 DEMO_KEY_ENV = "TELEPRIVACY_KEY"
@@ -121,15 +126,19 @@ def scan(
     fmt: str | None = None,
     header: bool | str = "auto",
     as_json: bool = False,
+    encoding: str | None = None,
 ) -> int:
+    """Profile files as a run reads them (`encoding` as a dataset's `encoding:` setting; None
+    detects it) and print the profile."""
     import detectors
     from detectors.reading import resolve_header
 
     # Line 1 read as data when it holds values (auto), so no value becomes a column name.
-    decided = resolve_header(paths, fmt, header, kind)
+    decided = resolve_header(paths, fmt, header, kind, encoding)
     profile = detectors.profile_dataset(
-        "scan", kind, paths, fmt=fmt, header=decided.header, column_names=decided.column_names
-    )
+        "scan", kind, paths, fmt=fmt, header=decided.header, column_names=decided.column_names,
+        encoding=encoding,
+    )  # fmt: skip
     if as_json:
         _say(json.dumps(detectors.profile_as_json(profile), indent=2, ensure_ascii=False))
         return int(ExitCode.OK)
@@ -140,6 +149,8 @@ def scan(
 
 
 def check(config_path: Path) -> int:
+    """Print the decision table of a configuration from a head sample of each dataset, read as a
+    run reads it (header, format and `encoding:` settings)."""
     import detectors
     from detectors.reading import resolve_header
 
@@ -148,18 +159,20 @@ def check(config_path: Path) -> int:
     # A sample, not the whole dataset: check answers in seconds on a day of CDRs.
     read_rows = CHECK_READ_FACTOR * config.sample_rows
     settings = detection_settings(config)
-    headers = {ds.name: resolve_header(ds.files(), ds.format, ds.header, str(ds.kind))
+    headers = {ds.name: resolve_header(ds.files(), ds.format, ds.header, str(ds.kind), ds.encoding)
                for ds in config.datasets}  # fmt: skip
-    profiles = {
+    read = {
         ds.name: detectors.profile_dataset(
             ds.name, str(ds.kind), ds.files(), sample_rows=config.sample_rows, fmt=ds.format,
             read_rows=read_rows, settings=settings, header=headers[ds.name].header,
-            column_names=headers[ds.name].column_names,
-        ).fields
+            column_names=headers[ds.name].column_names, encoding=ds.encoding,
+        )
         for ds in config.datasets
     }  # fmt: skip
+    profiles = {name: profile.fields for name, profile in read.items()}
     decisions = policy.evaluate_config(pack, config, profiles)
     _say(policy.format_decision_table(decisions))
+    _say(_rows_read(read.values()))
     _say(_validated_counts(profiles))
     denied = [d for d in decisions if d.status is policy.DeliveryStatus.DENIED]
     for decision in denied:
@@ -167,6 +180,18 @@ def check(config_path: Path) -> int:
         for hint in decision.unblock_hints:
             _say(f"  to unblock: {hint}")
     return int(ExitCode.BLOCKED if denied else ExitCode.OK)
+
+
+def _rows_read(profiles: Iterable[DatasetProfile]) -> str:
+    """Per dataset, the rows `check` read and the records it quarantined, by class."""
+    lines = ["\nrows read (a head sample of each dataset):"]
+    for profile in profiles:
+        quarantined = "none quarantined"
+        if profile.quarantined_count:
+            classes = ", ".join(f"{name} {n}" for name, n in profile.quarantined_by_class)
+            quarantined = f"{profile.quarantined_count:,} quarantined ({classes})"
+        lines.append(f"  {profile.dataset}: {profile.rows_read:,} rows, {quarantined}")
+    return "\n".join(lines)
 
 
 def _validated_counts(profiles: dict) -> str:

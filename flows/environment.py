@@ -54,6 +54,22 @@ class OutputFolderError(Exception):
     """The --out folder cannot be used: it is a file, is not writable, or its disk is full."""
 
 
+PROBE_PREFIX = ".teleprivacy-probe-"
+
+
+def _remove_dead_probes(out: Path) -> None:
+    """Remove the probe files of commands killed while they wrote one (their pid is gone)."""
+    for probe in out.glob(f"{PROBE_PREFIX}*"):
+        try:
+            os.kill(int(probe.name.removeprefix(PROBE_PREFIX)), 0)
+        except ValueError:
+            continue  # not one of ours
+        except ProcessLookupError:
+            probe.unlink(missing_ok=True)
+        except PermissionError:
+            continue  # alive, another user's
+
+
 def prepare_output(out: Path) -> None:
     """Create `out` and prove a file can be written in it, before any flow or server starts.
 
@@ -65,9 +81,10 @@ def prepare_output(out: Path) -> None:
         raise OutputFolderError(
             f"the output folder {out} is a file; give --out a folder (it is created if missing)"
         )
-    probe = out / f".teleprivacy-probe-{os.getpid()}"
+    probe = out / f"{PROBE_PREFIX}{os.getpid()}"
     try:
         out.mkdir(parents=True, exist_ok=True)
+        _remove_dead_probes(out)
         with probe.open("wb") as handle:
             handle.write(b"teleprivacy")
             handle.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -25,7 +26,9 @@ from flows.tasks import deliver_file_task, evaluate_policy_task, profile_dataset
 from policy.decisions import DeliveryDecision, DeliveryStatus
 from redaction.publish import FailedDelivery, failed_delivery, publishing
 from redaction.results import DeliveryOutcome, DeliveryResult
+from redaction.risk import climb_ladder
 from reports.errors import HistoryError, ReportWriteError
+from reports.model import utc_iso
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class RunOutcome:
     summary: str
     denied: tuple[str, ...] = ()  # deliveries the policy refused
     unverified: tuple[str, ...] = ()  # deliveries blocked by the verification re-scan
-    errors: tuple[str, ...] = ()  # one line per failed delivery or unwritten report
+    errors: tuple[str, ...] = ()  # one line per unread dataset, failed delivery, unwritten file
 
 
 def _run_id() -> str:
@@ -47,21 +50,40 @@ def _run_id() -> str:
     return str(run_id) if run_id else datetime.now(UTC).strftime("local-%Y%m%dT%H%M%SZ")
 
 
+# What stopped a dataset, a delivery or a run: one line (never a data value), and whether the user
+# can fix it (exit 2) or it is a bug (exit 1).
+Problem = tuple[str, bool]
+
+
 def _profile_all(
     config: policy.PipelineConfig, names: Sequence[str] | None = None
-) -> dict[str, DatasetProfile]:
-    """Profile each dataset once, concurrently when the task runner allows."""
+) -> tuple[dict[str, DatasetProfile], dict[str, Problem]]:
+    """Profile each dataset once, concurrently when the task runner allows.
+
+    A dataset that cannot be read (an input gone, undecodable, damaged) does not stop the
+    others: it is returned among the problems, by name, and its deliveries do not run.
+    """
     settings = detection_settings(config)
-    futures = {}
+    futures, files, unread = {}, {}, {}
     for ds in config.datasets:
-        if names is None or ds.name in names:
+        if names is not None and ds.name not in names:
+            continue
+        try:
+            files[ds.name] = ds.files()
             header = _header(ds)
             futures[ds.name] = profile_dataset_task.submit(
-                ds.name, str(ds.kind), ds.files(), config.sample_rows, ds.format, settings,
+                ds.name, str(ds.kind), files[ds.name], config.sample_rows, ds.format, settings,
                 header=header.header, column_names=header.column_names, encoding=ds.encoding,
             )  # fmt: skip
-    profiles = {name: future.result() for name, future in futures.items()}
-    return {name: _here(p, config.dataset(name).files()) for name, p in profiles.items()}
+        except Exception as exc:
+            unread[ds.name] = _problem(f"dataset {ds.name}", exc)
+    profiles = {}
+    for name, future in futures.items():
+        try:
+            profiles[name] = _here(future.result(), files[name])
+        except Exception as exc:
+            unread[name] = _problem(f"dataset {name}", exc)
+    return profiles, unread
 
 
 def _here(profile: DatasetProfile, files: Sequence[Path]) -> DatasetProfile:
@@ -135,6 +157,52 @@ def _deliver_one(
         return failed_delivery(name, *_error_line(name, exc))
 
 
+def _run_delivery(
+    config: policy.PipelineConfig,
+    pack: policy.PolicyPack,
+    spec: policy.DeliverySpec,
+    key: redaction.Key | None,
+    out_dir: Path,
+    profiles: dict[str, DatasetProfile],
+    unread: dict[str, Problem],
+) -> tuple[DeliveryDecision, DeliveryResult | None]:
+    """Evaluate one delivery and deliver it (`_deliver_one`). One whose dataset could not be read,
+    or whose evaluation raised, does not run: it publishes nothing and withdraws what an earlier
+    run published under its name, under a stand-in decision (`_unevaluated`)."""
+    if spec.dataset in unread:
+        return _unevaluated(spec), _withdrawn(out_dir, spec.name, unread[spec.dataset])
+    profile = profiles[spec.dataset]
+    try:
+        decision = evaluate_policy_task(pack, spec, profile, config.dataset(spec.dataset))
+    except Exception as exc:
+        return _unevaluated(spec), _withdrawn(out_dir, spec.name, _error_line(spec.name, exc))
+    return decision, _deliver_one(config, decision, key, out_dir, profile)
+
+
+def _unevaluated(spec: policy.DeliverySpec) -> DeliveryDecision:
+    """The stand-in decision of a delivery the policy was not asked about because its run
+    stopped first: no fields, no clause; its result says why it did not run."""
+    return DeliveryDecision(
+        delivery=spec.name, dataset=spec.dataset, recipient=spec.recipient,
+        recipient_class=spec.recipient_class, purpose=spec.purpose, legal_basis=spec.legal_basis,
+        status=DeliveryStatus.PROCEED, fields=(),
+        unblock_hints=("Fix what stopped it (the run's errors say what), then run again.",),
+    )  # fmt: skip
+
+
+def _withdrawn(out_dir: Path, delivery: str, problem: Problem) -> FailedDelivery:
+    """The result of a delivery that did not run because of `problem`: nothing published, and
+    what an earlier run had published under its name withdrawn (`Stage.fail`)."""
+    manifests = out_dir / ".state" / "manifests" / delivery
+    try:
+        with publishing(out_dir / "deliveries", delivery) as stage:
+            return stage.fail(*problem, manifests)
+    except Exception as exc:  # no staging folder or lock: nothing could be removed
+        error, fixable = _error_line(delivery, exc)
+        note = f"What an earlier run published under deliveries/{delivery} stays: {error}"
+        return failed_delivery(delivery, problem[0], problem[1] and fixable, notes=(note,))
+
+
 def _stage_parts(
     config: policy.PipelineConfig,
     decision: DeliveryDecision,
@@ -165,45 +233,63 @@ def _stage_parts(
         encoding=dataset.encoding,
     )  # fmt: skip
     settings = detection_settings(config)
-    plan = redaction.build_plan(decision, schema, key, settings)
     fmt = spec.format or config.output_format
     expected = _expected_rows(profile)
-    futures = [
-        deliver_file_task.submit(
-            plan,
-            source,
-            folder,
-            part,
-            fmt,
-            dataset.format,
-            rows,
-            manifests,
-            settings,
-            header=header.header,
-            column_names=header.column_names,
-            profiled=profiled,
-            encoding=dataset.encoding,
-            quarantine_limit=(
-                config.quarantine_threshold if config.on_quarantine == "block" else None
-            ),
-        )
-        for part, (source, rows, profiled) in enumerate(
-            zip(files, expected, profile.inputs, strict=True)
-        )
-    ]
-    for future in futures:
-        future.wait()
-    return [future.result() for future in futures]
+
+    def stage(decision: DeliveryDecision) -> list[DeliveryResult]:
+        plan = redaction.build_plan(decision, schema, key, settings)
+        futures = [
+            deliver_file_task.submit(
+                plan,
+                source,
+                folder,
+                part,
+                fmt,
+                dataset.format,
+                rows,
+                manifests,
+                settings,
+                header=header.header,
+                column_names=header.column_names,
+                profiled=profiled,
+                encoding=dataset.encoding,
+                quarantine_limit=(
+                    config.quarantine_threshold if config.on_quarantine == "block" else None
+                ),
+            )
+            for part, (source, rows, profiled) in enumerate(
+                zip(files, expected, profile.inputs, strict=True)
+            )
+        ]
+        for future in futures:
+            future.wait()
+        return [future.result() for future in futures]
+
+    # The release gate's ladder: while the recipient's min k is out of reach, every generalized
+    # quasi-identifier goes one step coarser (hour → day, /24 → /16) and all parts are redone.
+    return climb_ladder(decision, stage)
 
 
-def _error_line(delivery: str, exc: Exception) -> tuple[str, bool]:
+def _error_line(delivery: str, exc: Exception) -> Problem:
     """What stopped a delivery, in one line, and whether the user can fix it. An unexpected
     error is named by its type only (its message could quote data); --debug logs the traceback."""
+    error, fixable = _describe(exc)
+    get_run_logger().error("delivery %s failed: %s", delivery, error, exc_info=debug_enabled())
+    return error, fixable
+
+
+def _problem(what: str, exc: Exception) -> Problem:
+    """What stopped `what` (a dataset, the run), as `<what>: <one line>`, logged."""
+    error, fixable = _describe(exc)
+    get_run_logger().error("%s failed: %s", what, error, exc_info=debug_enabled())
+    return f"{what}: {error}", fixable
+
+
+def _describe(exc: Exception) -> Problem:
     fixable = is_user_error(exc)
     error = describe_error(exc) if fixable else (
         f"unexpected {type(exc).__name__}; rerun with --debug for the traceback"
     )  # fmt: skip
-    get_run_logger().error("delivery %s failed: %s", delivery, error, exc_info=debug_enabled())
     return error, fixable
 
 
@@ -221,77 +307,107 @@ def scan_flow(config_path: str, out_dir: str) -> RunOutcome:
     started = datetime.now(UTC)
     config = policy.load_config(Path(config_path))
     pack = policy.load_pack(config.policy_ref)
-    profiles = _profile_all(config)
-    decisions = [
-        evaluate_policy_task(pack, spec, profiles[spec.dataset], config.dataset(spec.dataset))
-        for spec in config.deliveries
-    ]
-    return _finish(config, pack, None, profiles, decisions, [], Path(out_dir), started, "scan")
+    run = _Run(config, pack, Path(out_dir), "scan", started)
+    profiles: dict[str, DatasetProfile] = {}
+    decisions: list[DeliveryDecision] = []
+    try:
+        profiles, unread = _profile_all(config)
+        run.problems += unread.values()
+        for spec in config.deliveries:
+            if spec.dataset in unread:
+                decisions.append(_unevaluated(spec))
+                continue
+            try:
+                decisions.append(evaluate_policy_task(
+                    pack, spec, profiles[spec.dataset], config.dataset(spec.dataset)
+                ))  # fmt: skip
+            except Exception as exc:
+                run.problems.append(_problem(f"delivery {spec.name}", exc))
+                decisions.append(_unevaluated(spec))
+    except Exception as exc:
+        run.problems.append(_problem("the run stopped", exc))
+    return run.finish(None, profiles, decisions, [])
 
 
 @flow(name="deliver", log_prints=False)
 def deliver_flow(config_path: str, delivery: str, out_dir: str) -> RunOutcome:
     """Run one delivery of a configuration: evaluate policy, redact, verify, write, report."""
+    with detectors.findings_cache():  # each text analysed once: profiled, delivered, verified
+        return _deliver(config_path, delivery, out_dir)
+
+
+def _deliver(config_path: str, delivery: str, out_dir: str) -> RunOutcome:
     started = datetime.now(UTC)
     config = policy.load_config(Path(config_path))
     pack = policy.load_pack(config.policy_ref)
     spec = config.delivery(delivery)
-    key = redaction.load_key(config.key, secret_loader=_prefect_secret)
-    profiles = _profile_all(config, [spec.dataset])
-    decision = evaluate_policy_task(
-        pack, spec, profiles[spec.dataset], config.dataset(spec.dataset)
-    )
-    result = _deliver_one(config, decision, key, Path(out_dir), profiles[spec.dataset])
-    results = [result] if result else []
-    return _finish(
-        config, pack, key, profiles, [decision], results, Path(out_dir), started, "deliver"
-    )
+    run = _Run(config, pack, Path(out_dir), "deliver", started)
+    key: redaction.Key | None = None
+    profiles: dict[str, DatasetProfile] = {}
+    decisions: list[DeliveryDecision] = []
+    results: list[DeliveryResult] = []
+    try:
+        key = redaction.load_key(config.key, secret_loader=_prefect_secret)
+        profiles, unread = _profile_all(config, [spec.dataset])
+        run.problems += unread.values()
+        decision, result = _run_delivery(config, pack, spec, key, run.out_dir, profiles, unread)
+        decisions.append(decision)
+        results += [result] if result else []
+    except Exception as exc:
+        run.stop(exc, [spec], decisions, results)
+    return run.finish(key, profiles, decisions, results)
 
 
 @flow(name="pipeline", log_prints=False)
 def pipeline_flow(config_path: str, out_dir: str) -> RunOutcome:
     """Scan every dataset once, run every delivery, verify, and write the reports."""
+    with detectors.findings_cache():  # each text analysed once: profiled, delivered, verified
+        return _pipeline(config_path, out_dir)
+
+
+def _pipeline(config_path: str, out_dir: str) -> RunOutcome:
     started = datetime.now(UTC)
     logger = get_run_logger()
     config = policy.load_config(Path(config_path))
     pack = policy.load_pack(config.policy_ref)
-    # A run that needs a key and has none stops here, before any data is read.
-    key = (
-        redaction.load_key(config.key, secret_loader=_prefect_secret) if config.deliveries else None
-    )
-    logger.info(
-        "pipeline: %d datasets, %d deliveries, policy %s %s, key %s",
-        len(config.datasets),
-        len(config.deliveries),
-        pack.name,
-        pack.version,
-        key.key_id if key else "none",
-    )
-    profiles = _profile_all(config)
-    decisions = [
-        evaluate_policy_task(pack, spec, profiles[spec.dataset], config.dataset(spec.dataset))
-        for spec in config.deliveries
-    ]
-    results = []
-    for decision in decisions:
-        profile = profiles[config.delivery(decision.delivery).dataset]
-        result = _deliver_one(config, decision, key, Path(out_dir), profile)
-        if result is not None:
-            results.append(result)
-            logger.info(
-                "delivery %s: %s, %d rows in, %d out, %d quarantined, %d filtered",
-                result.delivery,
-                result.outcome,
-                result.rows_in,
-                result.rows_out,
-                result.rows_quarantined,
-                result.rows_filtered,
-            )
-        else:
-            logger.warning("delivery %s: denied by policy", decision.delivery)
-    return _finish(
-        config, pack, key, profiles, decisions, results, Path(out_dir), started, "pipeline"
-    )
+    run = _Run(config, pack, Path(out_dir), "pipeline", started)
+    key: redaction.Key | None = None
+    profiles: dict[str, DatasetProfile] = {}
+    decisions: list[DeliveryDecision] = []
+    results: list[DeliveryResult] = []
+    try:
+        # A run that needs a key and has none stops here, before any data is read.
+        if config.deliveries:
+            key = redaction.load_key(config.key, secret_loader=_prefect_secret)
+        logger.info(
+            "pipeline: %d datasets, %d deliveries, policy %s %s, key %s",
+            len(config.datasets),
+            len(config.deliveries),
+            pack.name,
+            pack.version,
+            key.key_id if key else "none",
+        )
+        profiles, unread = _profile_all(config)
+        run.problems += unread.values()
+        for spec in config.deliveries:
+            decision, result = _run_delivery(config, pack, spec, key, run.out_dir, profiles, unread)
+            decisions.append(decision)
+            if result is not None:
+                results.append(result)
+                logger.info(
+                    "delivery %s: %s, %d rows in, %d out, %d quarantined, %d filtered",
+                    result.delivery,
+                    result.outcome,
+                    result.rows_in,
+                    result.rows_out,
+                    result.rows_quarantined,
+                    result.rows_filtered,
+                )
+            else:
+                logger.warning("delivery %s: denied by policy", decision.delivery)
+    except Exception as exc:
+        run.stop(exc, config.deliveries, decisions, results)
+    return run.finish(key, profiles, decisions, results)
 
 
 def _prefect_secret(block_name: str) -> str:
@@ -301,86 +417,150 @@ def _prefect_secret(block_name: str) -> str:
     return Secret.load(block_name).get()
 
 
-def _finish(
-    config: policy.PipelineConfig,
-    pack: policy.PolicyPack,
-    key: redaction.Key | None,
-    profiles: dict[str, DatasetProfile],
-    decisions: Sequence[DeliveryDecision],
-    results: Sequence[DeliveryResult],
-    out_dir: Path,
-    started: datetime,
-    flow_name: str,
-) -> RunOutcome:
-    """Build, write and record the run report; publish artifacts; pick the exit status.
+class _Run:
+    """One flow run, recorded whatever happens once its configuration and pack are loaded.
 
-    Failed deliveries are reported like blocked ones and set the exit status (2 when the user
-    can fix the cause, 1 for a bug). A report or history that cannot be written (disk full, a
-    read-only folder) is one more error: whichever of the two can be written still is.
+    The history gets a `running` row as soon as the run starts (`RunHistory.start`); `finish`
+    writes the report and replaces that row with the outcome. `problems` are what stopped a
+    dataset, a delivery or the run: with any, the report's status is `failed` and the exit
+    status 2 (1 when one is a bug).
     """
-    history = reports.RunHistory(config.history_path or out_dir / "reports" / "history.sqlite")
-    failed = [r for r in results if isinstance(r, FailedDelivery)]
-    errors = [f"delivery {r.delivery}: {r.error}" for r in failed]
-    try:
-        previous = history.previous(config.sha256)
-    except HistoryError as exc:
-        previous = None
-        errors.append(str(exc))
-    run = reports.RunInfo(
-        run_id=_run_id(),
-        flow=flow_name,
-        started_at=started,
-        finished_at=datetime.now(UTC),
-        policy_name=pack.name,
-        policy_version=pack.version,
-        policy_sha256=pack.sha256,
-        key_id=key.key_id if key else None,
-        config_path=str(config.path),
-        config_sha256=config.sha256,
-    )
-    report = reports.build_run_report(
-        run,
-        _dataset_infos(config, profiles),
-        list(profiles.values()),
-        decisions,
-        results,
-        previous=previous,
-        thresholds=reports.ReviewThresholds(quarantine_share=config.quarantine_threshold),
-    )
-    try:
-        paths = reports.write_reports(report, out_dir / "reports")
-    except ReportWriteError as exc:
+
+    def __init__(
+        self,
+        config: policy.PipelineConfig,
+        pack: policy.PolicyPack,
+        out_dir: Path,
+        flow_name: str,
+        started: datetime,
+    ) -> None:
+        self.config, self.pack, self.out_dir = config, pack, out_dir
+        self.flow_name, self.started = flow_name, started
+        self.run_id = _run_id()
+        self.problems: list[Problem] = []
+        self.history = reports.RunHistory(
+            config.history_path or out_dir / "reports" / "history.sqlite"
+        )
+        try:
+            self.history.start(
+                reports.RunSummary(
+                    run_id=self.run_id, config_sha256=config.sha256,
+                    config_path=str(config.path), started_at=utc_iso(started, "started_at"),
+                    finished_at="", status=reports.RunStatus.RUNNING,
+                    policy=f"{pack.name} {pack.version}", delivered=0, blocked=0, denied=0,
+                    findings=0,
+                )
+            )  # fmt: skip
+        except HistoryError as exc:
+            self.problems.append((str(exc), True))
+
+    def stop(
+        self,
+        exc: Exception,
+        specs: Sequence[policy.DeliverySpec],
+        decisions: list[DeliveryDecision],
+        results: list[DeliveryResult],
+    ) -> None:
+        """The run raised: every delivery of `specs` it had not reached does not run either
+        (nothing published, an earlier run's parts withdrawn), with the error as the reason."""
+        problem = _problem("the run stopped", exc)
+        self.problems.append(problem)
+        reached = {d.delivery for d in decisions}
+        for spec in specs:
+            if spec.name not in reached:
+                decisions.append(_unevaluated(spec))
+                results.append(_withdrawn(self.out_dir, spec.name, problem))
+
+    def finish(
+        self,
+        key: redaction.Key | None,
+        profiles: dict[str, DatasetProfile],
+        decisions: Sequence[DeliveryDecision],
+        results: Sequence[DeliveryResult],
+    ) -> RunOutcome:
+        """Build, write and record the run report; publish artifacts; pick the exit status.
+
+        Failed deliveries are reported like blocked ones and set the exit status (2 when the
+        user can fix the cause, 1 for a bug). A report or history that cannot be written (disk
+        full, a read-only folder) is one more error, and the other of the two still says so.
+        """
+        config, out_dir = self.config, self.out_dir
+        failed = [r for r in results if isinstance(r, FailedDelivery)]
+        problems: dict[str, bool] = dict(self.problems)  # each line once, in order
+        for r in failed:
+            if r.error in problems:  # a dataset's or the run's problem, said once
+                problems[r.error] = problems[r.error] and r.user_fixable
+            else:
+                problems[f"delivery {r.delivery}: {r.error}"] = r.user_fixable
+        try:
+            previous = self.history.previous(config.sha256, exclude_run_id=self.run_id)
+        except HistoryError as exc:
+            previous = None
+            problems[str(exc)] = True
+        run = reports.RunInfo(
+            run_id=self.run_id,
+            flow=self.flow_name,
+            started_at=self.started,
+            finished_at=datetime.now(UTC),
+            policy_name=self.pack.name,
+            policy_version=self.pack.version,
+            policy_sha256=self.pack.sha256,
+            key_id=key.key_id if key else None,
+            config_path=str(config.path),
+            config_sha256=config.sha256,
+        )
+
+        def build() -> reports.RunReport:
+            return reports.build_run_report(
+                run,
+                _dataset_infos(config, profiles),
+                list(profiles.values()),
+                decisions,
+                results,
+                previous=previous,
+                thresholds=reports.ReviewThresholds(quarantine_share=config.quarantine_threshold),
+                errors=list(problems),
+            )
+
+        report = build()
         paths = None
-        errors.append(str(exc))
-    try:
-        history.record(report)
-    except HistoryError as exc:
-        if str(exc) not in errors:
-            errors.append(str(exc))
-    html = paths.html if paths else None
-    publish_run_artifacts(report, html)
-    denied = tuple(d.delivery for d in decisions if d.status is DeliveryStatus.DENIED)
-    unverified = tuple(
-        r.delivery
-        for r in results
-        if r.outcome is DeliveryOutcome.BLOCKED
-        and r.delivery not in denied
-        and not isinstance(r, FailedDelivery)
-    )
-    if any(not r.user_fixable for r in failed):
-        code = ExitCode.FAILURE
-    elif errors:
-        code = ExitCode.BAD_INPUT
-    else:
-        code = ExitCode.BLOCKED if denied or unverified else ExitCode.OK
-    published = any(r.outcome is DeliveryOutcome.DELIVERED for r in results)
-    return RunOutcome(
-        exit_code=code,
-        report_json=paths.json if paths else None,
-        report_html=html,
-        deliveries_dir=out_dir / "deliveries" if published else None,
-        summary=reports.markdown_summary(report, html),
-        denied=denied,
-        unverified=unverified,
-        errors=tuple(errors),
-    )
+        try:
+            paths = reports.write_reports(report, out_dir / "reports")
+        except ReportWriteError as exc:
+            problems[str(exc)] = True
+            report = build()  # the history says the report is missing
+        try:
+            self.history.record(report)
+        except HistoryError as exc:
+            problems[str(exc)] = True
+            report = build()
+            if paths is not None:  # the report says the history is missing
+                with contextlib.suppress(ReportWriteError):
+                    reports.write_reports(report, out_dir / "reports")
+        html = paths.html if paths else None
+        publish_run_artifacts(report, html)
+        denied = tuple(d.delivery for d in decisions if d.status is DeliveryStatus.DENIED)
+        unverified = tuple(
+            r.delivery
+            for r in results
+            if r.outcome is DeliveryOutcome.BLOCKED
+            and r.delivery not in denied
+            and not isinstance(r, FailedDelivery)
+        )
+        if not all(problems.values()):
+            code = ExitCode.FAILURE
+        elif problems:
+            code = ExitCode.BAD_INPUT
+        else:
+            code = ExitCode.BLOCKED if denied or unverified else ExitCode.OK
+        published = any(r.outcome is DeliveryOutcome.DELIVERED for r in results)
+        return RunOutcome(
+            exit_code=code,
+            report_json=paths.json if paths else None,
+            report_html=html,
+            deliveries_dir=out_dir / "deliveries" if published else None,
+            summary=reports.markdown_summary(report, html),
+            denied=denied,
+            unverified=unverified,
+            errors=tuple(problems),
+        )

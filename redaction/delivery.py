@@ -20,7 +20,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -51,6 +51,9 @@ PARQUET_COMPRESSION = "zstd"
 # A column with more distinct values than fit falls back to plain pages sooner (call ids,
 # channels): 10% less write time and 7% smaller files than pyarrow's 1 MiB on a 1M-row CDR.
 DICTIONARY_PAGE_BYTES = 128 << 10
+# Free text is delivered in smaller batches: a batch's texts are analysed, transformed, analysed
+# again and verified while the run's findings cache (`detectors.findings_cache`) still holds them.
+TEXT_BATCH_ROWS = 16_384
 
 
 @dataclass
@@ -119,6 +122,8 @@ def deliver(
             return _result(plan, DeliveryOutcome.BLOCKED, 0, _Counts(), 0, None,
                            reasons=tuple(changed))  # fmt: skip
     stats_before = [_stat(Path(p)) if profiled is not None else None for p in inputs]
+    if any(c.free_text and not c.dropped for c in plan.columns):
+        batch_size = min(batch_size, TEXT_BATCH_ROWS)
     fingerprint = None
     if manifest_dir is not None:
         fingerprint = manifest.fingerprint(
@@ -160,7 +165,10 @@ def deliver(
             meter = RiskMeter(plan.quasi_identifiers, plan.sensitive)
         # The writer and the structured checks each have a thread: on two cores the Parquet
         # encoder and the checks' Arrow compute overlap with the transforms of the next batch.
+        # Free text is analysed once per distinct text: the operator's second pass scans the
+        # texts it changed, and verification then scans what was written, mostly the same texts.
         with (
+            detectors.findings_cache(),
             _writer(temp, plan, fmt) as write,
             background(write) as submit_write,
             background(_checks(verifier, meter), name="teleprivacy-verify") as submit_check,
@@ -225,8 +233,17 @@ def deliver(
                 _discard(final)
                 logger.warning("delivery %s blocked by its release gate (min k %d < %d)",
                                plan.delivery, figures.min_k, plan.min_k)  # fmt: skip
-                return _result(plan, DeliveryOutcome.BLOCKED, rows_in, counts, quarantine.count,
-                               None, reasons=(gate.reason,), risk=figures)  # fmt: skip
+                blocked = _result(
+                    plan,
+                    DeliveryOutcome.BLOCKED,
+                    rows_in,
+                    counts,
+                    quarantine.count,
+                    None,
+                    reasons=(gate.reason,),
+                    risk=figures,
+                )
+                return replace(blocked, gate_blocked=True)  # fmt: skip
             counts.rows_withheld = _withhold(temp, plan, fmt, gate)
             counts.rows_out -= counts.rows_withheld
             figures = gate.after
@@ -310,6 +327,8 @@ def combine_results(results: Sequence[DeliveryResult]) -> DeliveryResult:
         key_id=first.key_id,
         schema=first.schema,
         residual=tuple(f for r in results for f in r.residual),
+        gate_blocked=any(r.gate_blocked for r in results),
+        gate_steps=first.gate_steps,
         risk=combine_figures([r.risk for r in results if r.risk is not None]),
         rows_withheld=sum(r.rows_withheld for r in results),
         blocked_reasons=tuple(reason for r in results for reason in r.blocked_reasons),

@@ -30,6 +30,7 @@ from typing import Any
 from detectors.reading import file_sha256
 from redaction.plan import RedactionPlan
 from redaction.results import DeliveryOutcome, DeliveryResult, FieldOutput, ResidualFinding
+from redaction.risk import Diversity, RiskFigures
 
 logger = logging.getLogger(__name__)
 MANIFEST_VERSION = 1
@@ -52,7 +53,7 @@ def fingerprint(
     such as the encoding and the quarantine limit)."""
     columns = [
         [c.field, str(c.verdict), c.operator, json.dumps(dict(c.params), sort_keys=True,
-         default=str), list(c.entity_types), str(c.input_type), c.free_text]
+         default=str), list(c.entity_types), str(c.input_type), c.free_text, c.operating_point]
         for c in plan.columns
     ]  # fmt: skip
     described = {
@@ -176,5 +177,21 @@ def _result(data: dict[str, Any]) -> DeliveryResult:
             "schema": tuple(FieldOutput(**f) for f in data["schema"]),
             "residual": tuple(ResidualFinding(**r) for r in data["residual"]),
             "blocked_reasons": tuple(data["blocked_reasons"]),
+            "gate_steps": tuple(data.get("gate_steps", ())),
+            "risk": _risk(data.get("risk")),
+        }
+    )
+
+
+def _risk(data: dict[str, Any] | None) -> RiskFigures | None:
+    """A recorded result's risk figures, as typed values again (JSON holds them as objects)."""
+    if data is None:
+        return None
+    return RiskFigures(
+        **{
+            **data,
+            "quasi_identifiers": tuple(data["quasi_identifiers"]),
+            "k_bands": tuple((band, rows) for band, rows in data["k_bands"]),
+            "diversity": tuple(Diversity(**d) for d in data.get("diversity", ())),
         }
     )

@@ -21,7 +21,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detectors.settings import DetectionSettings
-from policy.decisions import DeliveryDecision, DeliveryStatus, FieldDecision, RowFilter, Verdict
+from policy.decisions import (
+    DeliveryDecision,
+    DeliveryStatus,
+    FieldDecision,
+    OperatingPoint,
+    RowFilter,
+    Verdict,
+)
 from redaction.errors import (
     DeliveryDeniedError,
     InputSchemaError,
@@ -64,6 +71,7 @@ class PlannedColumn:
     input_type: pa.DataType
     op: ColumnOp = field(repr=False)
     free_text: bool = False
+    operating_point: str | None = None  # how a free-text column's spans are detected
 
     @property
     def dropped(self) -> bool:
@@ -294,15 +302,29 @@ def _plan_column(
     spec = get_operator(name)
     check_param_names(spec, params, decision.field)
     op: ColumnOp
+    point = None
     if decision.free_text and name not in ("keep", "drop"):
         pseudonymizer = pseudonymizer_for(ctx) if name in KEYED_TEXT_OPERATORS else None
-        op = FreeText(decision.field, pseudonymizer, settings)
+        text_settings = free_text_settings(decision, settings)
+        point = text_settings.operating_point
+        op = FreeText(decision.field, pseudonymizer, text_settings)
     else:
         op = spec.build(params, ctx)
     return PlannedColumn(
         decision.field, decision.verdict, name, params, ctx.entity_types, input_type, op,
-        decision.free_text,
+        decision.free_text, point,
     )  # fmt: skip
+
+
+def free_text_settings(
+    decision: FieldDecision, settings: DetectionSettings | None
+) -> DetectionSettings:
+    """The detection settings a free-text column's spans are found with: the delivery's, at the
+    operating point the policy chose for the field (recall for third parties, see
+    `policy.OperatingPoint`). Structured columns never use them: the point is for prose."""
+    base = settings or DetectionSettings()
+    point = decision.operating_point or OperatingPoint.PRECISION
+    return base.at(str(point))
 
 
 def _raise_all(problems: list[RedactionError]) -> None:

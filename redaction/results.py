@@ -49,6 +49,8 @@ class DeliveryResult:
     blocked_reasons: tuple[str, ...] = ()
     risk: RiskFigures | None = None  # k-anonymity of what was delivered (None: no QIs)
     rows_withheld: int = 0  # withheld by the release gate (classes below the recipient's min_k)
+    gate_blocked: bool = False  # blocked by the release gate alone (a coarser rule may pass)
+    gate_steps: tuple[str, ...] = ()  # the ladder steps taken to pass it (`start: hour → day`)
 
     @property
     def rows_balanced(self) -> bool:

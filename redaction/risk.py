@@ -16,12 +16,19 @@ quasi-identifiers, linkage through pseudonyms across deliveries, and inference f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from policy.decisions import DeliveryDecision, Verdict
+
+if TYPE_CHECKING:
+    from redaction.results import DeliveryResult
 
 COUNT = "__k"
 # Rows per k band in the report's chart: [low, high) per band, high None for open-ended.
@@ -57,6 +64,7 @@ class RiskFigures:
     unique_rows: int  # rows alone in their class (k = 1)
     k_bands: tuple[tuple[str, int], ...]  # rows per band of K_BANDS
     diversity: tuple[Diversity, ...] = ()
+    conservative: bool = False  # combined from parts measured apart (`combine_figures`)
 
     def share(self, rows: int) -> float:
         return rows / self.rows if self.rows else 0.0
@@ -292,4 +300,51 @@ def combine_figures(parts: Sequence[RiskFigures]) -> RiskFigures | None:
         unique_rows=sum(p.unique_rows for p in parts),
         k_bands=tuple(bands.items()),
         diversity=tuple(diversity.values()),
+        conservative=True,
     )
+
+
+# The generalization ladder: coarser steps of the rules a quasi-identifier's generalization uses.
+LADDER: dict[str, tuple[object, ...]] = {
+    "level": ("minute", "hour", "day", "month"),  # call and invoice times
+    "prefix": (32, 24, 16, 8),  # IPv4 networks (IPv6 stays /48)
+}
+
+
+def coarser(decision: DeliveryDecision) -> tuple[DeliveryDecision, tuple[str, ...]] | None:
+    """`decision` with every generalized quasi-identifier one ladder step coarser, and what
+    changed (`start: hour → day`); None when no quasi-identifier can be coarsened further."""
+    fields, steps = [], []
+    for f in decision.fields:
+        params = dict(f.params)
+        if f.field in decision.quasi_identifiers and f.verdict is Verdict.GENERALIZE:
+            for rule, ladder in LADDER.items():
+                if rule in params and params[rule] in ladder:
+                    at = ladder.index(params[rule])
+                    if at + 1 < len(ladder):
+                        steps.append(f"{f.field}: {rule} {params[rule]} → {ladder[at + 1]}")
+                        params[rule] = ladder[at + 1]
+        fields.append(replace(f, params=params) if params != dict(f.params) else f)
+    if not steps:
+        return None
+    return replace(decision, fields=tuple(fields)), tuple(steps)
+
+
+def climb_ladder(
+    decision: DeliveryDecision,
+    deliver: Callable[[DeliveryDecision], list[DeliveryResult]],
+) -> list[DeliveryResult]:
+    """`deliver(decision)`, and while the release gate blocks it, again one ladder step
+    coarser (`coarser`), removing what the blocked attempt wrote; the results of the last
+    attempt, with the steps taken (`DeliveryResult.gate_steps`)."""
+    results, steps = deliver(decision), ()
+    while any(r.gate_blocked for r in results):
+        step = coarser(decision)
+        if step is None:
+            break
+        for done in results:
+            if done.output_path:
+                Path(done.output_path).unlink(missing_ok=True)
+        decision, steps = step[0], steps + step[1]
+        results = deliver(decision)
+    return [replace(r, gate_steps=steps) for r in results] if steps else results

@@ -27,6 +27,7 @@ def markdown_summary(report: RunReport, report_path: Path | str | None = None) -
         f"{c.blocked} blocked, {c.denied} denied · **{c.findings}** findings · "
         f"{c.rows_read} rows read, {c.rows_quarantined} quarantined",
         "",
+        *(line for error in run.errors for line in (f"**Error:** {_cell(error)}", "")),
         "| | Delivery | Recipient | Purpose | Status | Rows in → out | Findings |",
         "|---|---|---|---|---|---|---|",
     ]

@@ -16,6 +16,7 @@ from reports.findings import (
     decision_findings,
     drift_findings,
     profile_findings,
+    quarantine_findings,
     result_findings,
     sort_findings,
 )
@@ -36,7 +37,9 @@ from reports.model import (
 )
 
 
-def _run_status(deliveries: Sequence[DeliveryReport]) -> RunStatus:
+def _run_status(deliveries: Sequence[DeliveryReport], errors: Sequence[str]) -> RunStatus:
+    if errors:
+        return RunStatus.FAILED
     lights = {d.light for d in deliveries}
     if Light.RED in lights:
         return RunStatus.BLOCKED
@@ -53,12 +56,14 @@ def build_run_report(
     *,
     category_for: CategoryFor | None = None,
     thresholds: ReviewThresholds = DEFAULT_THRESHOLDS,
+    errors: Sequence[str] = (),
 ) -> RunReport:
     """Join datasets, profiles, decisions and results into one report, with review findings.
 
     Datasets and deliveries are sorted by name; fields keep their column order. A delivery may
     have a decision and no result (denied, or failed before writing); a result without a
-    decision is an error.
+    decision is an error. `errors` (one line each, never a data value) are what stopped a
+    dataset, a delivery or the report: with any, the run's status is `failed`.
     """
     decided = {d.delivery: d for d in decisions}
     if len(decided) != len(decisions):
@@ -85,6 +90,9 @@ def build_run_report(
         *profile_findings(profiles, thresholds),
         *decision_findings(decisions),
         *result_findings(results, {d.delivery: d.dataset for d in decisions}),
+        *quarantine_findings(
+            results, {d.delivery: d.dataset for d in decisions}, profiles, thresholds
+        ),
     ]
     if previous is not None:
         findings += drift_findings(previous, dataset_reports, thresholds)
@@ -113,7 +121,8 @@ def build_run_report(
         policy=PolicyRef(run.policy_name, run.policy_version, run.policy_sha256),
         config=ConfigRef(run.config_path, run.config_sha256),
         key_id=run.key_id,
-        status=_run_status(deliveries),
+        status=_run_status(deliveries, errors),
+        errors=tuple(errors),
     )
     return RunReport(
         run=section,

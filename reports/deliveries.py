@@ -11,9 +11,12 @@ from reports.model import (
     DecisionReport,
     DeliveryReport,
     DeliveryState,
+    DiversityReport,
     Finding,
+    KBand,
     Light,
     ResidualReport,
+    RiskReport,
     RowCounts,
     RowFilterReport,
     Verification,
@@ -102,6 +105,30 @@ def _row_counts(result: DeliveryResult | None) -> RowCounts | None:
         rows_quarantined=result.rows_quarantined,
         rows_filtered=result.rows_filtered,
         balanced=result.rows_balanced,
+        rows_withheld=result.rows_withheld,
+    )
+
+
+def _risk(dec: DeliveryDecision, result: DeliveryResult | None) -> RiskReport | None:
+    figures = result.risk if result is not None else None
+    if figures is None:
+        return None
+    return RiskReport(
+        quasi_identifiers=figures.quasi_identifiers,
+        rows=figures.rows,
+        classes=figures.classes,
+        min_k=figures.min_k,
+        share_k_below_5=round(figures.share_below_5, 6),
+        share_k_below_10=round(figures.share_below_10, 6),
+        unique_share=round(figures.unique_share, 6),
+        k_bands=tuple(KBand(band, rows) for band, rows in figures.k_bands),
+        diversity=tuple(
+            DiversityReport(d.column, d.min_l, d.classes_below_2) for d in figures.diversity
+        ),
+        required_k=dec.min_k,
+        rows_withheld=result.rows_withheld if result is not None else 0,
+        conservative=figures.conservative,
+        ladder_steps=result.gate_steps if result is not None else (),
     )
 
 
@@ -155,4 +182,5 @@ def build_delivery_report(
         blockers=blockers,
         unblock=unblock,
         findings=len(mine),
+        risk=_risk(dec, ran),
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from detectors.findings import DatasetProfile, FieldKind
 from policy.decisions import DeliveryDecision, DeliveryStatus
-from redaction.results import DeliveryResult
+from redaction.results import DeliveryOutcome, DeliveryResult
 from reports.model import (
     DatasetReport,
     Finding,
@@ -28,6 +28,7 @@ _SEVERITY = {
     FindingKind.PII_IN_FREE_TEXT: Severity.MEDIUM,
     FindingKind.LOW_CONFIDENCE: Severity.MEDIUM,
     FindingKind.FIELD_DISAPPEARED: Severity.LOW,
+    FindingKind.QUARANTINE_OVER_THRESHOLD: Severity.MEDIUM,
 }
 
 
@@ -142,6 +143,40 @@ def result_findings(
         for result in results
         for res in result.residual
     ]
+
+
+def quarantine_findings(
+    results: Sequence[DeliveryResult],
+    datasets_by_delivery: dict[str, str],
+    profiles: Sequence[DatasetProfile],
+    thresholds: ReviewThresholds = DEFAULT_THRESHOLDS,
+) -> list[Finding]:
+    """Delivered deliveries that left more than `thresholds.quarantine_share` of their input
+    records aside (`on_quarantine: review`): how many, the share, the threshold and the classes
+    (counted over the dataset's profile, which read the same files)."""
+    classes = {p.dataset: p.quarantined_by_class for p in profiles}
+    found: list[Finding] = []
+    for result in results:
+        if result.outcome is not DeliveryOutcome.DELIVERED:
+            continue  # a blocked delivery says why in its blockers (`on_quarantine: block`)
+        if not over_quarantine_share(result, thresholds):
+            continue
+        dataset = datasets_by_delivery.get(result.delivery)
+        counted = ", ".join(f"{name} {n}" for name, n in classes.get(dataset or "", ()))
+        found.append(
+            _finding(
+                FindingKind.QUARANTINE_OVER_THRESHOLD,
+                f"{result.rows_quarantined} of {result.rows_in} input records of dataset "
+                f"'{dataset}' were quarantined ({result.rows_quarantined / result.rows_in:.2%}), "
+                f"more than the quarantine threshold of {thresholds.quarantine_share:.2%}"
+                f"{f' ({counted})' if counted else ''}; the delivery was published without them. "
+                "Review the dataset's quarantined rows, fix them at the source and run again, "
+                "or raise quarantine_threshold.",
+                dataset=dataset,
+                delivery=result.delivery,
+            )
+        )
+    return found
 
 
 def drift_findings(

@@ -1,10 +1,16 @@
-"""Run history in SQLite: one row per run plus its field profiles, for listing and drift."""
+"""Run history in SQLite: one row per run plus its field profiles, for listing and drift.
+
+A run is recorded when it starts (`running`) and again with its outcome when it finishes. A run
+that never finishes (killed, or crashed) stays `running` until the next run using the same
+history starts, which marks it `interrupted`: every run that started has a row.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +48,8 @@ CREATE TABLE IF NOT EXISTS run_field_entities (
     PRIMARY KEY (run_id, dataset, field, entity_type)
 );
 """
+# Outcomes drift is measured against: a failed run may lack the datasets it could not read.
+_COMPARABLE = (RunStatus.OK, RunStatus.NEEDS_REVIEW, RunStatus.BLOCKED)
 _RUN_COLUMNS = (
     "run_id, config_sha256, config_path, started_at, finished_at, status, policy, "
     "delivered, blocked, denied, findings"
@@ -69,48 +77,71 @@ class RunHistory:
                 "check the path is a writable SQLite file, or point history_path elsewhere"
             ) from exc
 
+    def start(self, started: RunSummary) -> int:
+        """Record that a run started (status `running`; `record` replaces the row when it
+        finishes) and mark the runs still `running` as `interrupted`; how many were marked.
+
+        Runs of one history are not expected to overlap (they would publish into the same
+        folder); one that still runs when another starts shows as interrupted until it records
+        its outcome.
+        """
+        with self._connect() as conn:
+            marked = conn.execute(
+                "UPDATE runs SET status = ? WHERE status = ? AND run_id != ?",
+                (RunStatus.INTERRUPTED.value, RunStatus.RUNNING.value, started.run_id),
+            ).rowcount
+            self._insert(conn, replace(started, status=RunStatus.RUNNING, fields=()))
+        return marked
+
     def record(self, report: RunReport) -> RunSummary:
         """Store a run (replacing an earlier record of the same run id) and return its summary."""
         s = RunSummary.from_report(report)
         with self._connect() as conn:
-            conn.execute("DELETE FROM runs WHERE run_id = ?", (s.run_id,))
-            conn.execute(
-                f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    s.run_id,
-                    s.config_sha256,
-                    s.config_path,
-                    s.started_at,
-                    s.finished_at,
-                    s.status.value,
-                    s.policy,
-                    s.delivered,
-                    s.blocked,
-                    s.denied,
-                    s.findings,
-                ),
-            )
-            conn.executemany(
-                "INSERT INTO run_fields VALUES (?, ?, ?, ?)",
-                [(s.run_id, f.dataset, f.field, i) for i, f in enumerate(s.fields)],
-            )
-            conn.executemany(
-                "INSERT INTO run_field_entities VALUES (?, ?, ?, ?, ?)",
-                [
-                    (s.run_id, f.dataset, f.field, entity, rate)
-                    for f in s.fields
-                    for entity, rate in f.entities
-                ],
-            )
+            self._insert(conn, s)
         return s
 
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, s: RunSummary) -> None:
+        """One run's row and field profiles, replacing an earlier row of the same run id."""
+        conn.execute("DELETE FROM runs WHERE run_id = ?", (s.run_id,))
+        conn.execute(
+            f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                s.run_id,
+                s.config_sha256,
+                s.config_path,
+                s.started_at,
+                s.finished_at,
+                s.status.value,
+                s.policy,
+                s.delivered,
+                s.blocked,
+                s.denied,
+                s.findings,
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO run_fields VALUES (?, ?, ?, ?)",
+            [(s.run_id, f.dataset, f.field, i) for i, f in enumerate(s.fields)],
+        )
+        conn.executemany(
+            "INSERT INTO run_field_entities VALUES (?, ?, ?, ?, ?)",
+            [
+                (s.run_id, f.dataset, f.field, entity, rate)
+                for f in s.fields
+                for entity, rate in f.entities
+            ],
+        )
+
     def previous(self, config_sha256: str, exclude_run_id: str | None = None) -> RunSummary | None:
-        """The latest recorded run of this configuration (other than `exclude_run_id`)."""
+        """The latest run of this configuration (other than `exclude_run_id`) that finished with
+        every dataset read: not running, interrupted or failed."""
+        comparable = ", ".join("?" * len(_COMPARABLE))
         with self._connect() as conn:
             row = conn.execute(
                 f"SELECT {_RUN_COLUMNS} FROM runs WHERE config_sha256 = ? AND run_id != ? "
-                "ORDER BY started_at DESC, run_id DESC LIMIT 1",
-                (config_sha256, exclude_run_id or ""),
+                f"AND status IN ({comparable}) ORDER BY started_at DESC, run_id DESC LIMIT 1",
+                (config_sha256, exclude_run_id or "", *(s.value for s in _COMPARABLE)),
             ).fetchone()
             return None if row is None else self._summary(conn, row, with_fields=True)
 

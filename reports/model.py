@@ -19,15 +19,27 @@ from typing import Any
 
 from reports.errors import ReportInputError
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class RunStatus(StrEnum):
-    """Overall status of a run, worst delivery first."""
+    """Overall status of a run: an error first, then the worst delivery.
+
+    A report holds one of the first four; the run history also holds the last two, for runs
+    that started and have not finished (or never will).
+    """
 
     OK = "ok"  # every delivery delivered, nothing needs a human
     NEEDS_REVIEW = "needs_review"  # everything delivered, some findings need a human
     BLOCKED = "blocked"  # at least one delivery was blocked or denied
+    FAILED = "failed"  # an error stopped a dataset, a delivery or the report (`RunSection.errors`)
+    RUNNING = "running"  # history only: the run started and has not recorded its outcome yet
+    INTERRUPTED = "interrupted"  # history only: it never recorded one (killed, or crashed)
+
+    @property
+    def finished(self) -> bool:
+        """The run recorded its outcome (its field profiles are in the history)."""
+        return self not in (RunStatus.RUNNING, RunStatus.INTERRUPTED)
 
 
 class DeliveryState(StrEnum):
@@ -62,6 +74,7 @@ class FindingKind(StrEnum):
     NEW_ENTITY_TYPE = "new_entity_type"
     MATCH_RATE_JUMP = "match_rate_jump"
     FIELD_DISAPPEARED = "field_disappeared"
+    QUARANTINE_OVER_THRESHOLD = "quarantine_over_threshold"
 
 
 class Severity(StrEnum):
@@ -155,6 +168,7 @@ class RunSection:
     config: ConfigRef
     key_id: str | None
     status: RunStatus
+    errors: tuple[str, ...] = ()  # what stopped a dataset, a delivery or the report; one line each
 
 
 @dataclass(frozen=True)
@@ -236,6 +250,41 @@ class RowCounts:
     rows_quarantined: int
     rows_filtered: int
     balanced: bool
+    rows_withheld: int = 0  # by the release gate (classes smaller than the recipient's min k)
+
+
+@dataclass(frozen=True)
+class KBand:
+    """Delivered rows whose equivalence class size falls in one band (`1`, `2-4`, … `50+`)."""
+
+    band: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class DiversityReport:
+    column: str
+    min_l: int  # fewest distinct values of the sensitive column within one class
+    classes_below_2: int
+
+
+@dataclass(frozen=True)
+class RiskReport:
+    """Re-identification risk of the delivered rows over their quasi-identifiers."""
+
+    quasi_identifiers: tuple[str, ...]
+    rows: int
+    classes: int
+    min_k: int
+    share_k_below_5: float
+    share_k_below_10: float
+    unique_share: float
+    k_bands: tuple[KBand, ...]
+    diversity: tuple[DiversityReport, ...]
+    required_k: int | None  # the recipient class's release gate; None when it has none
+    rows_withheld: int
+    conservative: bool  # measured per part of a multi-part delivery: true k is at least this
+    ladder_steps: tuple[str, ...] = ()  # generalizations coarsened to reach required_k
 
 
 @dataclass(frozen=True)
@@ -273,6 +322,7 @@ class DeliveryReport:
     blockers: tuple[str, ...]  # what stopped it; empty when delivered
     unblock: tuple[str, ...]  # what would let it through
     findings: int  # findings needing a human that concern this delivery
+    risk: RiskReport | None = None  # None when nothing ran or no quasi-identifier was delivered
 
     @property
     def label(self) -> str:

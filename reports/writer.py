@@ -1,7 +1,14 @@
-"""Write `report.json` (validated against the shipped schema) and `report.html`, atomically."""
+"""Write `report.json` (validated against the shipped schema) and `report.html`, atomically.
+
+Each file is written under a hidden temporary name (`.report.json.<random>.tmp`) that its writer
+holds an exclusive `flock` on, then renamed. A writer killed in between leaves its temporary
+file unlocked; the next `write_reports` into the folder removes it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import tempfile
@@ -52,6 +59,7 @@ def validate_report(data: dict[str, Any]) -> None:
 def _write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # ours while it exists: `_remove_abandoned` skips it
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -60,6 +68,26 @@ def _write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _remove_abandoned(folder: Path, names: tuple[str, ...]) -> None:
+    """Delete the temporary files of report writers that died before renaming them (no one
+    holds their lock any more)."""
+    for name in names:
+        for temp in folder.glob(f".{name}.*.tmp"):
+            try:
+                fd = os.open(temp, os.O_RDONLY)
+            except OSError:
+                continue  # renamed or removed meanwhile
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a live writer holds it
+            else:
+                with contextlib.suppress(OSError):
+                    temp.unlink()
+            finally:
+                os.close(fd)
 
 
 def write_reports(report: RunReport, out_dir: Path | str) -> ReportPaths:
@@ -78,6 +106,7 @@ def write_reports(report: RunReport, out_dir: Path | str) -> ReportPaths:
     paths = ReportPaths(json=out / "report.json", html=out / "report.html")
     try:
         out.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(out, (paths.json.name, paths.html.name))
         _write_atomic(paths.json, text)
         _write_atomic(paths.html, html)
     except OSError as exc:

@@ -125,3 +125,59 @@ def test_bad_account_pattern_is_named_before_the_run(demo_workspace: Path, tmp_p
     err = capsys.readouterr().err
     assert "account_patterns" in err and "not a valid regular expression" in err
     assert "Traceback" not in err and not (tmp_path / "out").exists()
+
+
+# A cp1252 billing export whose first non-ASCII bytes happen to be valid UTF-8: `\xc3\x89` (the
+# mojibake "Ã‰" an earlier conversion left in a name). Detection then keeps UTF-8 and quarantines
+# the records with cp1252 bytes (é, ô); declared `encoding: cp1252`, every record reads.
+CP1252_BILLING = (
+    "customer_id,name,email,phone,city\n"
+    "C-1001,\x00COLE NORD,jo@example.com,514-555-0101,Laval\n"
+    "C-1002,Zoé Tremblay,zoe@example.com,514-555-0102,Montréal\n"
+    "C-1003,René Côté,rene@example.com,514-555-0103,Québec\n"
+).encode("cp1252").replace(b"\x00", b"\xc3\x89")
+
+
+def _cp1252_workspace(tmp_path: Path, encoding: str | None) -> Path:
+    (tmp_path / "billing.csv").write_bytes(CP1252_BILLING)
+    declared = f", encoding: {encoding}" if encoding else ""
+    config = tmp_path / "pipeline.yaml"
+    config.write_text(
+        "policy: voipms\n"
+        f"datasets:\n  - {{name: billing, kind: billing, path: billing.csv{declared}}}\n"
+        "deliveries:\n  - {name: billing-debt, dataset: billing, recipient: northside,\n"
+        "     recipient_class: debt_collector, purpose: debt_recovery}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        ("cp1252", "billing: 3 rows, none quarantined"),  # declared: honoured, all read
+        (None, "billing: 1 rows, 2 quarantined (invalid_utf8 2)"),  # detected: UTF-8 kept
+    ],
+)
+def test_check_reads_a_dataset_in_its_declared_encoding(tmp_path, capsys, encoding, expected):
+    """`check` reads each dataset as a run does, `encoding:` included, and says how many rows it
+    read and quarantined."""
+    config = _cp1252_workspace(tmp_path, encoding)
+    assert main(["check", str(config)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert f"\n  {expected}\n" in out
+
+
+def test_scan_reads_files_in_the_given_encoding(tmp_path: Path, capsys):
+    """`scan --encoding cp1252` reads every record of a cp1252 file (the mojibake line
+    included), quarantining none; without it, the records that are not UTF-8 are quarantined."""
+    import json
+
+    (tmp_path / "billing.csv").write_bytes(CP1252_BILLING)
+    path = str(tmp_path / "billing.csv")
+    assert main(["scan", path, "--encoding", "cp1252", "--json"]) == ExitCode.OK
+    declared = json.loads(capsys.readouterr().out)
+    assert (declared["rows_read"], declared["rows_quarantined"]) == (3, 0)
+    assert main(["scan", path, "--json"]) == ExitCode.OK
+    detected = json.loads(capsys.readouterr().out)
+    assert (detected["rows_read"], detected["rows_quarantined"]) == (1, 2)

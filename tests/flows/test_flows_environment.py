@@ -30,3 +30,21 @@ def test_values_the_user_set_are_kept(tmp_path: Path, monkeypatch):
     ensure_prefect_home()
     assert env["PREFECT_HOME"] == str(tmp_path / "mine")
     assert (tmp_path / "mine").is_dir() and not (tmp_path / "out").exists()
+
+
+def test_a_killed_commands_probe_file_is_removed_by_the_next(tmp_path: Path):
+    """`prepare_output` writes and removes a probe file; one left by a command killed in between
+    (its pid gone) is removed by the next command, one of a live process is left alone."""
+    import subprocess
+    import sys
+
+    from flows.environment import PROBE_PREFIX, prepare_output
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = tmp_path / f"{PROBE_PREFIX}{gone.pid}"
+    live = tmp_path / f"{PROBE_PREFIX}{os.getppid()}"
+    for probe in (dead, live):
+        probe.write_bytes(b"teleprivacy")
+    prepare_output(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name]

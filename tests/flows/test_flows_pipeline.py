@@ -41,9 +41,7 @@ def _assert_planted_spans_gone(delivery: dict, column: str, source: Path, output
         for entity in field["entity_types"]
     }
     labels = json.loads((source.parent / "labels.json").read_text())
-    spans = [
-        s for s in labels["spans"] if s["field"] == column and s["entity_type"] not in allowed
-    ]
+    spans = [s for s in labels["spans"] if s["field"] == column and s["entity_type"] not in allowed]
     assert spans, f"no planted spans to check in {column}"
     texts = _column_cells(source, column)
     kept: dict[str, list[int]] = {}
@@ -306,3 +304,85 @@ def test_run_artifacts_in_the_api_hold_no_planted_value(pipeline_run, demo_works
     assert planted
     leaked = [v for v in planted if v in summary or v in table]
     assert not leaked, f"{len(leaked)} planted values in the artifacts"
+
+
+UNREADABLE_CONFIG = """\
+policy: voipms
+datasets:
+  - {name: cdr, kind: cdr, path: cdr/cdr.csv}
+  - {name: billing, kind: billing, path: billing/billing.parquet}
+deliveries:
+  - {name: cdr-quality, dataset: cdr, recipient: acme-analytics,
+     recipient_class: analytics_vendor, purpose: service_quality}
+  - {name: billing-debt, dataset: billing, recipient: northside-collections,
+     recipient_class: debt_collector, purpose: debt_recovery}
+"""
+
+
+def test_an_unreadable_dataset_fails_the_run_withdraws_its_delivery_and_is_recorded(
+    prefect_harness, tmp_path, demo_key
+):
+    """A billing Parquet file damaged after a good run: the rerun still delivers the CDRs, the
+    billing delivery publishes nothing and withdraws the part the first run published; the
+    report (status failed, the error line) and the history record the run; exit 2."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    import synthetic
+    from flows.pipeline import pipeline_flow
+
+    synthetic.generate("cdr", 120, tmp_path / "cdr", seed=5)
+    billing = synthetic.generate("billing", 60, tmp_path / "billing", seed=5)
+    parquet = tmp_path / "billing" / "billing.parquet"
+    pq.write_table(pacsv.read_csv(billing.data_path), parquet)
+    billing.data_path.unlink()
+    (tmp_path / "pipeline.yaml").write_text(UNREADABLE_CONFIG)
+    config, out = str(tmp_path / "pipeline.yaml"), tmp_path / "out"
+    first = pipeline_flow(config, str(out))
+    assert first.exit_code in (ExitCode.OK, ExitCode.BLOCKED) and not first.errors
+    assert (out / "deliveries" / "billing-debt").is_dir()
+
+    parquet.write_bytes(parquet.read_bytes()[: parquet.stat().st_size // 2])  # footer gone
+    second = pipeline_flow(config, str(out))
+    assert second.exit_code is ExitCode.BAD_INPUT
+    (error,) = second.errors
+    assert error.startswith("dataset billing: ") and "billing.parquet" in error
+    report = json.loads(second.report_json.read_text())
+    assert report["run"]["status"] == "failed" and report["run"]["errors"] == [error]
+    deliveries = {d["name"]: d for d in report["deliveries"]}
+    assert deliveries["cdr-quality"]["status"] == "delivered"
+    assert deliveries["billing-debt"]["blockers"] == [
+        f"The delivery failed: {error}",
+        "Nothing was published under deliveries/billing-debt; the 1 part(s) an earlier run had "
+        "published there were removed.",
+    ]
+    assert sorted(p.name for p in (out / "deliveries").iterdir()) == ["cdr-quality"]
+    import reports
+
+    latest, earlier = reports.RunHistory(out / "reports" / "history.sqlite").list()
+    assert (latest.run_id, latest.status.value) == (report["run"]["run_id"], "failed")
+    assert earlier.status.value in ("ok", "needs_review", "blocked")
+
+
+def test_analytics_delivery_passes_its_release_gate(pipeline_run):
+    """cdr-quality goes to an analytics vendor (min k 5 in the pack): the call times are
+    coarsened up the ladder until every delivered (start, answer, end) is shared by 5 rows,
+    checked here on the delivered file itself."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out, _ = pipeline_run
+    report = json.loads((out / "reports" / "report.json").read_text())
+    (delivery,) = [d for d in report["deliveries"] if d["name"] == "cdr-quality"]
+    risk = delivery["risk"]
+    assert risk["required_k"] == 5 and risk["min_k"] >= 5
+    assert risk["quasi_identifiers"] == ["start", "answer", "end"]
+    assert "start: level hour → day" in risk["ladder_steps"]
+    rows = delivery["rows"]
+    assert rows["rows_in"] == rows["rows_out"] + rows["rows_withheld"] + rows["rows_filtered"]
+    table = pa.concat_tables(
+        pq.read_table(p) for p in sorted((out / "deliveries" / "cdr-quality").glob("*.parquet"))
+    )
+    sizes = table.group_by(["start", "answer", "end"]).aggregate([([], "count_all")])
+    assert min(sizes.column("count_all").to_pylist()) >= 5
+    assert table.num_rows == rows["rows_out"] == risk["rows"]

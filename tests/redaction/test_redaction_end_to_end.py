@@ -15,9 +15,10 @@ import detectors
 import policy
 import redaction
 from detectors.validators import digits_only
-from policy.decisions import DeliveryStatus, Verdict
+from policy.decisions import DeliveryDecision, DeliveryStatus, Verdict
 from redaction.operators.freetext import left_in_clear
-from redaction.results import DeliveryOutcome
+from redaction.results import DeliveryOutcome, DeliveryResult
+from redaction.risk import climb_ladder
 
 synthetic = pytest.importorskip("synthetic", reason="synthetic generator not available yet")
 ROWS = 150
@@ -33,8 +34,13 @@ def _deliver(kind: str, delivery: str, root: Path, fmt: str = "parquet"):
     decision = policy.evaluate_delivery(pack, spec, profile.fields, kind)
     assert decision.status is DeliveryStatus.PROCEED
     schema = next(detectors.read_batches(data.data_path)).schema
-    plan = redaction.build_plan(decision, schema, redaction.keys.key_from_text(KEY_TEXT))
-    result = redaction.deliver(plan, [data.data_path], root / "out", fmt=fmt)
+    key = redaction.keys.key_from_text(KEY_TEXT)
+
+    def deliver(decision: DeliveryDecision) -> list[DeliveryResult]:
+        plan = redaction.build_plan(decision, schema, key)
+        return [redaction.deliver(plan, [data.data_path], root / "out", fmt=fmt)]
+
+    (result,) = climb_ladder(decision, deliver)  # the release gate, as the flows run it
     return data, decision, result
 
 

@@ -99,8 +99,10 @@ COLUMN_ENTITIES = [("PHONE_NUMBER",), ("EMAIL_ADDRESS",), ("SIP_URI",), ("ACCOUN
 @example(["0\u0663", "514\x0b555\x0b0100", " +1 514 555 0100 "], ("PHONE_NUMBER",))  # \d, \s
 @example(["(514) 555-0100", "+44 20 7946 0151", "12345", "Ann", "\u00a05145550100"],
          ("PERSON", "PHONE_NUMBER"))  # bare caller ids: phone-shaped, short, names  # fmt: skip
-@example([None, "011 44 20 7946 0958", '"A" <1>', "0044 20 7946 0958", "+999 1234567", None],
-         ("PERSON", "PHONE_NUMBER"))  # bare ones parsed by libphonenumber, among split ones
+@example(
+    [None, "011 44 20 7946 0958", '"A" <1>', "0044 20 7946 0958", "+999 1234567", None],
+    ("PERSON", "PHONE_NUMBER"),
+)  # bare ones parsed by libphonenumber, among split ones
 def test_column_wise_tokens_equal_per_value_tokens(cells, column_entities):
     """Normalising column-wise first gives each cell exactly the token the per-value path gives,
     so a number has one token in CDR columns, caller ids and free text alike."""

@@ -33,8 +33,9 @@ def _metered(table: pa.Table, qis: list[str], sensitive: tuple[str, ...] = (), c
     return meter.figures()
 
 
-@pytest.mark.parametrize("qis", [["postal"], ["postal", "birth_year"], ["postal", "birth_year",
-                                                                           "plan"]])
+@pytest.mark.parametrize(
+    "qis", [["postal"], ["postal", "birth_year"], ["postal", "birth_year", "plan"]]
+)
 def test_min_k_and_l_match_pycanon(qis: list[str]) -> None:
     table = _billing(2_000, seed=len(qis))
     figures = _metered(table, qis, ("diagnosis",))
@@ -148,3 +149,28 @@ def test_gate_output_is_deterministic(tmp_path) -> None:
     first = _deliver(tmp_path / "a", _decision(min_k=5), source)
     second = _deliver(tmp_path / "b", _decision(min_k=5), source)
     assert first.output_sha256 == second.output_sha256
+
+
+def test_ladder_coarsens_generalized_quasi_identifiers_one_step() -> None:
+    from policy.decisions import DeliveryDecision, DeliveryStatus, FieldDecision, Verdict
+
+    fields = (
+        FieldDecision("start", Verdict.GENERALIZE, "call_records.time", ("DATE_TIME",),
+                      "generalize", {"level": "hour"}),
+        FieldDecision("ip", Verdict.GENERALIZE, "network.ip", ("IP_ADDRESS",), "generalize",
+                      {"prefix": 24}),
+        FieldDecision("end", Verdict.GENERALIZE, "call_records.time", ("DATE_TIME",),
+                      "generalize", {"level": "hour"}),  # not a quasi-identifier here
+    )  # fmt: skip
+    decision = DeliveryDecision(
+        "d", "cdr", "vendor", "analytics_vendor", "service_quality", None,
+        DeliveryStatus.PROCEED, fields, quasi_identifiers=("start", "ip"), min_k=5,
+    )  # fmt: skip
+    steps = []
+    while (step := risk.coarser(decision)) is not None:
+        decision, taken = step
+        steps.extend(taken)
+    assert steps == ["start: level hour → day", "ip: prefix 24 → 16", "start: level day → month",
+                     "ip: prefix 16 → 8"]  # fmt: skip
+    by_name = {f.field: dict(f.params) for f in decision.fields}
+    assert by_name == {"start": {"level": "month"}, "ip": {"prefix": 8}, "end": {"level": "hour"}}

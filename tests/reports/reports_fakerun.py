@@ -24,6 +24,7 @@ from policy.decisions import (
     Verdict,
 )
 from redaction.results import DeliveryOutcome, DeliveryResult, FieldOutput, ResidualFinding
+from redaction.risk import RiskFigures
 from reports import DatasetInfo, RunInfo, RunReport, build_run_report
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -190,6 +191,8 @@ def decisions() -> list[DeliveryDecision]:
         legal_basis="legitimate interest (LI-2024-03)",
         status=DeliveryStatus.PROCEED,
         citation=FRAUD,
+        quasi_identifiers=("calldate",),
+        min_k=5,
         fields=(
             _fd(
                 "calldate",
@@ -397,13 +400,24 @@ def results() -> list[DeliveryResult]:
             delivery="cdr-to-fraud-analytics",
             outcome=DeliveryOutcome.DELIVERED,
             rows_in=5000,
-            rows_out=5000,
             rows_quarantined=0,
             rows_filtered=0,
             output_path="out/cdr-to-fraud-analytics/cdr.parquet",
             output_sha256=sha("fraud-out"),
             key_id="k-7f3a9c",
             schema=(FieldOutput("src", "hmac_pseudonym", "string", "string"),),
+            risk=RiskFigures(
+                quasi_identifiers=("calldate",),
+                rows=4990,
+                classes=120,
+                min_k=6,
+                rows_below_5=0,
+                rows_below_10=240,
+                unique_rows=0,
+                k_bands=(("1", 0), ("2-4", 0), ("5-9", 240), ("10-49", 3100), ("50+", 1650)),
+            ),
+            rows_withheld=10,
+            rows_out=4990,
         ),
         DeliveryResult(
             delivery="billing-to-collections",

@@ -18,7 +18,7 @@ def test_markdown_has_status_counts_findings_and_path(report: RunReport) -> None
     assert "| 🟡 | billing-to-collections |" in md
     assert "| 🔴 | tickets-to-ml-vendor |" in md
     assert "2 delivered (1 need review), 1 blocked, 1 denied" in md
-    assert "### Top findings (5 of 5)" in md
+    assert "### Top findings (5 of 6)" in md
     assert "  - to unblock: Obtain consent" in md
     assert md.endswith("Full report: [report.html](out/run/report.html) (`out/run/report.html`)\n")
     absolute = markdown_summary(report, Path("/srv/out/report.html"))

@@ -47,8 +47,18 @@ def test_self_contained(report: RunReport) -> None:
     assert [link for link in page.links if link[1] != "href"] == []
     assert "<script" not in html.lower()
     assert "url(" not in html and "@import" not in html
-    assert page.tags.count("svg") == 3  # one entity chart per dataset
+    # one entity chart per dataset, one class-size chart per delivery with a risk section
+    assert page.tags.count("svg") == 3 + 1
     assert page.tags.count("style") == 1
+
+
+def test_risk_section_shows_k_and_the_gate(report: RunReport) -> None:
+    """A delivery's risk: its quasi-identifiers, min k, shares and what the gate withheld."""
+    html = render_html(report)
+    section = html[html.index("Re-identification risk") :]
+    assert "<code>calldate</code>" in section[:200]
+    assert "min k 6" in section and "Release gate: k ≥ 5, reached by withholding 10 rows" in section
+    assert 'aria-label="Delivered rows by class size in cdr-to-fraud-analytics"' in section
 
 
 def test_summary_comes_before_details(report: RunReport) -> None:
