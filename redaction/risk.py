@@ -139,10 +139,10 @@ class _Partials:
         self._parts.append(part)
         self._rows += part.num_rows
         if self._rows > _MERGE_ROWS and len(self._parts) > 1:
-            self._parts = [self.merged()]
-            self._rows = self._parts[0].num_rows
+            self.merged()
 
     def merged(self) -> pa.Table:
+        """The parts as one grouped table; kept as the only part, so asking again is free."""
         if not self._parts:
             fields = [pa.field(k, pa.string()) for k in self.keys]
             if self.count:
@@ -152,11 +152,14 @@ class _Partials:
         if len(self._parts) == 1:
             return table
         if self.count is None:
-            return table.group_by(self.keys).aggregate([])
-        summed = table.group_by(self.keys).aggregate([(self.count, "sum")])
-        return summed.select([*self.keys, f"{self.count}_sum"]).rename_columns(
-            [*self.keys, self.count]
-        )
+            table = table.group_by(self.keys).aggregate([])
+        else:
+            summed = table.group_by(self.keys).aggregate([(self.count, "sum")])
+            table = summed.select([*self.keys, f"{self.count}_sum"]).rename_columns(
+                [*self.keys, self.count]
+            )
+        self._parts, self._rows = [table], table.num_rows
+        return table
 
 
 def _groupable(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
@@ -173,9 +176,9 @@ def _groupable(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray
         or pa.types.is_large_string(kind)
         or pa.types.is_decimal(kind)
         or pa.types.is_temporal(kind)
+        or pa.types.is_binary(kind)
+        or pa.types.is_large_binary(kind)
     ):
-        return values
-    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
         return values
     return pa.array([None if v is None else str(v) for v in values.to_pylist()], pa.string())
 

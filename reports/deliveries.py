@@ -110,9 +110,9 @@ def _row_counts(result: DeliveryResult | None) -> RowCounts | None:
 
 
 def _risk(dec: DeliveryDecision, result: DeliveryResult | None) -> RiskReport | None:
-    figures = result.risk if result is not None else None
-    if figures is None:
+    if result is None or result.risk is None:
         return None
+    figures = result.risk
     return RiskReport(
         quasi_identifiers=figures.quasi_identifiers,
         rows=figures.rows,
@@ -126,9 +126,9 @@ def _risk(dec: DeliveryDecision, result: DeliveryResult | None) -> RiskReport | 
             DiversityReport(d.column, d.min_l, d.classes_below_2) for d in figures.diversity
         ),
         required_k=dec.min_k,
-        rows_withheld=result.rows_withheld if result is not None else 0,
+        rows_withheld=result.rows_withheld,
         conservative=figures.conservative,
-        ladder_steps=result.gate_steps if result is not None else (),
+        ladder_steps=result.gate_steps,
     )
 
 
