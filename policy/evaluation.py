@@ -8,7 +8,7 @@ requirements (legal basis, consent column) of the purpose and of every rule used
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from policy.config import DatasetKind, DeliverySpec, PipelineConfig
 from policy.decisions import (
@@ -27,6 +27,8 @@ from policy.roles import Role, named_quasi_identifier
 
 NOT_NEEDED = "not needed by the recipient"
 NOT_PERSONAL = "no personal data detected"
+UNSEEN_PROSE = ("free text: the profiling sample found no personal data, but prose leaving for a "
+                "third party is scanned in full all the same (fail closed)")
 
 
 @dataclass(frozen=True)
@@ -186,12 +188,21 @@ def _decide(
             field=profile.column, verdict=Verdict.DROP, category=category,
             entity_types=entity_types, operator="drop", citation=ctx.citation, reason=NOT_NEEDED,
         ), None
+    if not entity_types and _unseen_prose_leaves(ctx, str(profile.kind)):
+        decision, rule = decide_field(ctx, profile.column, "free_text", ())
+        return replace(decision, reason=f"{UNSEEN_PROSE}; {decision.reason}"), rule
     if not entity_types:
         return FieldDecision(
             field=profile.column, verdict=Verdict.ALLOW, category=None, entity_types=(),
             operator=None, citation=ctx.citation, reason=NOT_PERSONAL,
         ), None
     return decide_field(ctx, profile.column, str(profile.kind), entity_types)
+
+
+def _unseen_prose_leaves(ctx: FieldContext, kind: str) -> bool:
+    """Prose whose sample showed no personal data still leaves for a third party only scanned:
+    a sample that found nothing proves nothing about the rows it did not read."""
+    return kind == "free_text" and ctx.recipient.third_party
 
 
 def _requirements(

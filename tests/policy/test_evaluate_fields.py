@@ -222,3 +222,37 @@ def test_non_personal_reason() -> None:
     duration = {f.field: f for f in decision.fields}["duration"]
     assert duration.reason == "no personal data detected"
     assert duration.category is None
+
+
+@pytest.mark.parametrize(
+    ("cls", "purpose", "verdict", "point"),
+    [
+        # the sample proves nothing about the rows it did not read: scanned in full at recall
+        ("analytics_vendor", "service_quality", Verdict.REDACT, OperatingPoint.RECALL),
+        ("debt_collector", "debt_recovery", Verdict.REDACT, OperatingPoint.RECALL),
+        # staff: what detection found (nothing) decides, as for any internal field
+        ("internal", "debt_recovery", Verdict.ALLOW, None),
+    ],
+)
+def test_prose_the_sample_found_clean_is_still_scanned_for_third_parties(
+    cls: str, purpose: str, verdict: Verdict, point: OperatingPoint | None
+) -> None:
+    """A free-text column with no entities in its sample never leaves in clear for a third
+    party: the content rule decides it, its spans found at the recall point."""
+    spec = delivery(cls, purpose, "billing")
+    quiet = [*BILLING, prose("remarks")]
+    decision = evaluate_delivery(bundled("voipms"), spec, quiet, "billing")
+    remarks = {f.field: f for f in decision.fields}["remarks"]
+    assert (remarks.verdict, remarks.operating_point) == (verdict, point)
+    if verdict is Verdict.REDACT:
+        assert remarks.free_text and remarks.category == "communication.content"
+        assert remarks.reason.startswith("free text: the profiling sample found no personal")
+        assert remarks.citation is not None
+
+
+def test_structured_columns_the_sample_found_clean_stay_in_clear_for_third_parties() -> None:
+    """Only prose is assumed to hide what a sample missed; plan names and counters are not
+    (the full verification sweep still checks every delivered cell)."""
+    spec = delivery("analytics_vendor", "service_quality", "cdr")
+    decision = evaluate_delivery(bundled("voipms"), spec, CDR, "cdr")
+    assert {f.field: f for f in decision.fields}["duration"].verdict is Verdict.ALLOW

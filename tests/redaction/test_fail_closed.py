@@ -285,3 +285,36 @@ def test_an_iban_is_not_mistaken_for_a_card_in_its_digit_groups():
     cells = pa.array(["FR76 6196 6906 6982 0473 5746 357", "GB82 WEST 1234 5698 7654 32"])
     found = sweep_values(cells)
     assert set(found) == {"IBAN_CODE"} and found["IBAN_CODE"].count == 2
+
+
+def test_names_in_prose_the_sample_never_saw_do_not_reach_a_third_party(tmp_path: Path):
+    """Ticket remarks whose profiling sample holds no personal data: for an analytics vendor
+    the whole column is still scanned, so names in rows the sample skipped are redacted."""
+    from conftest import KEY_TEXT
+
+    import policy
+    import redaction
+
+    rows = 3_000
+    named = {i: f"Spoke with Marguerite Tremblay-Okafor about the dropped calls ({i})"
+             for i in range(7, rows, 997)}  # fmt: skip
+    remarks = [named.get(i, f"Customer reports choppy audio on calls to the office, case {i}")
+               for i in range(rows)]  # fmt: skip
+    path = _write_csv(tmp_path / "tickets.csv", {"ticket": list(range(rows)), "remarks": remarks})
+    profile = detectors.profile_dataset("tickets", "tickets", [path], sample_rows=500)
+    (remarks_profile,) = [f for f in profile.fields if f.column == "remarks"]
+    assert str(remarks_profile.kind) == "free_text" and not remarks_profile.entity_types
+    spec = policy.DeliverySpec(
+        name="quiet-prose", dataset="tickets", recipient="acme",
+        recipient_class="analytics_vendor", purpose="service_quality",
+    )  # fmt: skip
+    decision = policy.evaluate_delivery(
+        policy.load_pack("voipms"), spec, profile.fields, "tickets"
+    )
+    key = redaction.keys.key_from_text(KEY_TEXT)
+    plan = build_plan(decision, detectors.read_schema(path), key)
+    result = deliver(plan, [path], tmp_path / "out", fmt="csv")
+    assert result.outcome is DeliveryOutcome.DELIVERED, result.blocked_reasons
+    delivered = Path(result.output_path).read_text(encoding="utf-8")
+    assert "Tremblay" not in delivered and "Marguerite" not in delivered
+    assert delivered.count("choppy audio") == rows - len(named)  # the rest kept as written
