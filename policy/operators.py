@@ -120,6 +120,8 @@ CATEGORY_TRANSFORMS: Mapping[str, tuple[Transform, ...]] = MappingProxyType({
     "network.device": (PSEUDONYMIZE,),
     "network.sip_uri": (PSEUDONYMIZE,),
     "call_records.time": (_t(Verdict.GENERALIZE, OperatorName.GENERALIZE, level="hour"),),
+    # a uniqueid holds the exact call start: a keyed token keeps it a unique, joinable id
+    "call_records.id": (PSEUDONYMIZE,),
     "credentials": (DROP,),  # secrets are never useful downstream: not even redacted cells
     "communication.content": (PSEUDONYMIZE,),  # spans in free text; see evaluation
 })

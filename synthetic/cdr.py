@@ -35,7 +35,7 @@ COLUMN_LABELS: dict[str, list[str]] = {
     "billsec": [],
     "disposition": [],
     "amaflags": [],
-    "uniqueid": [],
+    "uniqueid": [E.TIME_ID],  # the call start in epoch seconds, then a sequence number
     "userfield": [],
     "src_ip": [E.IP_ADDRESS],
     "sip_uri": [E.SIP_URI],

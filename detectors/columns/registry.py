@@ -29,7 +29,7 @@ CLASSIFIERS: Mapping[str, ValueClassifier] = MappingProxyType(
             device.IMEI, device.IMSI, device.ICCID,
             address.STREET_ADDRESS, address.POSTAL_CODE,
             person.PERSON, person.LOCATION,
-            dates.DATE_TIME, dates.DATE_OF_BIRTH,
+            dates.DATE_TIME, dates.DATE_OF_BIRTH, dates.TIME_ID,
             government_id.CA_SIN,
         )
     }
@@ -44,6 +44,8 @@ EXCLUSIVE_GROUPS: tuple[frozenset[str], ...] = (
 SUBSUMES: Mapping[str, frozenset[str]] = MappingProxyType(
     {
         entities.DATE_OF_BIRTH: frozenset({entities.DATE_TIME}),
+        # a column of timestamps is DATE_TIME even where its values also read as a dated id
+        entities.DATE_TIME: frozenset({entities.TIME_ID}),
         entities.CARD_EXPIRY: frozenset({entities.DATE_TIME}),
         entities.SIP_URI: frozenset({entities.EMAIL_ADDRESS}),
     }

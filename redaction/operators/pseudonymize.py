@@ -63,6 +63,7 @@ PREFIXES: Mapping[str, str] = {
     entities.LOCATION: "LOC",
     entities.URL: "URL",
     entities.CA_SIN: "SIN",
+    entities.TIME_ID: "CALLID",
 }
 DEFAULT_PREFIX = "TOKEN"
 SEEN_MAX = 100_000  # normalised values whose tokens the per-value path remembers
@@ -134,6 +135,7 @@ NORMALISERS: Mapping[str, Callable[[str], str]] = {
     entities.CREDIT_CARD: digits_only,
     entities.IBAN_CODE: lambda v: re.sub(r"\s", "", v).upper(),
     entities.CA_SIN: digits_only,  # 130 692 544, 130-692-544, 130692544: one token
+    entities.TIME_ID: lambda v: v.strip(),
 }
 
 

@@ -43,7 +43,6 @@ def test_hint_raises_confidence() -> None:
     [
         ("duration", [str(n) for n in range(0, 600, 7)]),  # seconds
         ("billsec", list(range(0, 600, 7))),  # seconds as integers
-        ("uniqueid", [f"1767225600.{n}" for n in range(80)]),  # Asterisk uniqueid
         ("amount", ["34.99", "49.50", "0.00", "120.10"] * 20),  # money
         ("plan", ["Unlimited Canada/US", "International Plus", "Basic 500"] * 20),  # plan names
         ("disposition", ["ANSWERED", "NO ANSWER", "BUSY", "FAILED"] * 20),

@@ -186,11 +186,11 @@ PACK: dict[str, Any] = {
 # Ticket bodies: names the precision point finds in every row (so the column profiles as
 # personal free text), and in three rows a name only the recall point finds.
 TICKETS = [
-    ("1700000000.1234", "Jane Roe wrote from jane.roe@example.com: the line drops at night."),
-    ("1700000001.0042", "Marc Tremblay called about the outage, i talked to john after lunch."),
-    ("1700000002.0007", "Lucie Gagnon says please ping @jroe_22 when the trunk is back."),
-    ("1700000003.0311", "Paul Girard asked, the greeting is broken, spoke with sarah about it."),
-    ("1700000004.0100", "Ahmed Karim asked for a callback at home, the router rebooted twice."),
+    ("48213", "Jane Roe wrote from jane.roe@example.com: the line drops at night."),
+    ("48214", "Marc Tremblay called about the outage, i talked to john after lunch."),
+    ("48215", "Lucie Gagnon says please ping @jroe_22 when the trunk is back."),
+    ("48216", "Paul Girard asked, the greeting is broken, spoke with sarah about it."),
+    ("48217", "Ahmed Karim asked for a callback at home, the router rebooted twice."),
 ]
 RECALL_ONLY_IN_TICKETS = ["john", "jroe_22", "sarah"]
 
@@ -200,7 +200,7 @@ def _deliver(tmp_path: Path, recipient_class: str) -> tuple[Any, Any, list[dict[
     source = tmp_path / "in" / "tickets.csv"
     if not source.exists():
         source.parent.mkdir()
-        lines = ["uniqueid,body", *(f'{uid},"{body}"' for uid, body in TICKETS)]
+        lines = ["ticket,body", *(f'{uid},"{body}"' for uid, body in TICKETS)]
         source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     pack_path = tmp_path / "points.yaml"
     pack_path.write_text(yaml.safe_dump(PACK, sort_keys=False), encoding="utf-8")
@@ -229,8 +229,8 @@ def test_third_party_free_text_gets_the_recall_point_and_internal_keeps_precisio
     tmp_path: Path,
 ) -> None:
     """The decision says which point and why; the plan carries it out; the output shows it:
-    names only the recall point finds are redacted for the vendor and left for staff. The CDR
-    ids beside the text are structured and delivered as they are to both."""
+    names only the recall point finds are redacted for the vendor and left for staff. The ticket
+    numbers beside the text are structured and delivered as they are to both."""
     outputs = {}
     for recipient_class, point in (
         ("analytics_vendor", OperatingPoint.RECALL),
@@ -242,9 +242,9 @@ def test_third_party_free_text_gets_the_recall_point_and_internal_keeps_precisio
         assert body.operating_point is point
         assert f"spans found at the {point.value}" in body.reason
         assert plan.column("body").operating_point == point.value
-        uniqueid = next(f for f in decision.fields if f.field == "uniqueid")
-        assert uniqueid.operating_point is None and plan.column("uniqueid").operating_point is None
-        assert [r["uniqueid"] for r in rows] == [r["uniqueid"] for r in _input(tmp_path)]
+        ticket = next(f for f in decision.fields if f.field == "ticket")
+        assert ticket.operating_point is None and plan.column("ticket").operating_point is None
+        assert [r["ticket"] for r in rows] == [r["ticket"] for r in _input(tmp_path)]
         outputs[recipient_class] = "\n".join(r["body"] for r in rows)
     for name in RECALL_ONLY_IN_TICKETS:
         assert name not in outputs["analytics_vendor"], name
