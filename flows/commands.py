@@ -152,6 +152,7 @@ def check(config_path: Path) -> int:
     """Print the decision table of a configuration from a head sample of each dataset, read as a
     run reads it (header, format and `encoding:` settings)."""
     import detectors
+    from detectors.linkage import LinkInput, link_datasets
     from detectors.reading import resolve_header
 
     config = policy.load_config(config_path)
@@ -169,11 +170,20 @@ def check(config_path: Path) -> int:
         )
         for ds in config.datasets
     }  # fmt: skip
+    read, links = link_datasets([
+        LinkInput(read[ds.name], ds.files(), ds.format, headers[ds.name].header,
+                  headers[ds.name].column_names, ds.encoding, max_rows=read_rows)
+        for ds in config.datasets
+    ])  # fmt: skip
     profiles = {name: profile.fields for name, profile in read.items()}
     decisions = policy.evaluate_config(pack, config, profiles)
     _say(policy.format_decision_table(decisions))
     _say(_rows_read(read.values()))
     _say(_validated_counts(profiles))
+    if links:
+        _say("\ncolumns that link datasets (compared by keyed hashes, never in clear):")
+        for link in links:
+            _say(f"  {link.describe()}")
     denied = [d for d in decisions if d.status is policy.DeliveryStatus.DENIED]
     for decision in denied:
         _say(f"\nDENIED {decision.delivery}: " + "; ".join(decision.denial_reasons))

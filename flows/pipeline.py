@@ -17,6 +17,7 @@ import redaction
 import reports
 from detectors.errors import UnreadableFileError
 from detectors.findings import DatasetProfile
+from detectors.linkage import LinkInput, link_datasets
 from detectors.reading import HeaderDecision, resolve_header
 from flows.artifacts import publish_run_artifacts
 from flows.cli import debug_enabled, describe_error, is_user_error
@@ -53,24 +54,28 @@ def _run_id() -> str:
 # What stopped a dataset, a delivery or a run: one line (never a data value), and whether the user
 # can fix it (exit 2) or it is a bug (exit 1).
 Problem = tuple[str, bool]
+LINKAGE_LABEL = "linkage"  # the sub-key that keys the hashes datasets are linked by
 
 
 def _profile_all(
-    config: policy.PipelineConfig, names: Sequence[str] | None = None
+    config: policy.PipelineConfig,
+    names: Sequence[str] | None = None,
+    secret: bytes | None = None,
 ) -> tuple[dict[str, DatasetProfile], dict[str, Problem]]:
-    """Profile each dataset once, concurrently when the task runner allows.
+    """Profile each dataset once, concurrently when the task runner allows, then mark the
+    columns that link datasets (`detectors.linkage`, hashes keyed with `secret`).
 
     A dataset that cannot be read (an input gone, undecodable, damaged) does not stop the
     others: it is returned among the problems, by name, and its deliveries do not run.
     """
     settings = detection_settings(config)
-    futures, files, unread = {}, {}, {}
+    futures, files, unread, headers = {}, {}, {}, {}
     for ds in config.datasets:
         if names is not None and ds.name not in names:
             continue
         try:
             files[ds.name] = ds.files()
-            header = _header(ds)
+            header = headers[ds.name] = _header(ds)
             futures[ds.name] = profile_dataset_task.submit(
                 ds.name, str(ds.kind), files[ds.name], config.sample_rows, ds.format, settings,
                 header=header.header, column_names=header.column_names, encoding=ds.encoding,
@@ -83,6 +88,19 @@ def _profile_all(
             profiles[name] = _here(future.result(), files[name])
         except Exception as exc:
             unread[name] = _problem(f"dataset {name}", exc)
+    sources = [
+        LinkInput(profiles[ds.name], files[ds.name], ds.format, headers[ds.name].header,
+                  headers[ds.name].column_names, ds.encoding)
+        for ds in config.datasets if ds.name in profiles
+    ]  # fmt: skip
+    try:
+        profiles, links = link_datasets(sources, secret)
+    except Exception as exc:  # a file gone since profiling: its deliveries stop, not the run
+        for name in profiles:
+            unread[name] = _problem(f"dataset {name} (linking datasets)", exc)
+        return {}, unread
+    for link in links:
+        get_run_logger().info("linked: %s", link.describe())
     return profiles, unread
 
 
@@ -348,8 +366,9 @@ def _deliver(config_path: str, delivery: str, out_dir: str) -> RunOutcome:
     results: list[DeliveryResult] = []
     try:
         key = redaction.load_key(config.key, secret_loader=_prefect_secret)
-        profiles, unread = _profile_all(config, [spec.dataset])
-        run.problems += unread.values()
+        # every dataset: a column of this one may link to ids in another (detectors.linkage)
+        profiles, unread = _profile_all(config, secret=key.derive(LINKAGE_LABEL))
+        run.problems += [problem for name, problem in unread.items() if name == spec.dataset]
         decision, result = _run_delivery(config, pack, spec, key, run.out_dir, profiles, unread)
         decisions.append(decision)
         results += [result] if result else []
@@ -387,7 +406,7 @@ def _pipeline(config_path: str, out_dir: str) -> RunOutcome:
             pack.version,
             key.key_id if key else "none",
         )
-        profiles, unread = _profile_all(config)
+        profiles, unread = _profile_all(config, secret=key.derive(LINKAGE_LABEL) if key else None)
         run.problems += unread.values()
         for spec in config.deliveries:
             decision, result = _run_delivery(config, pack, spec, key, run.out_dir, profiles, unread)
