@@ -16,6 +16,7 @@ quasi-identifiers, linkage through pseudonyms across deliveries, and inference f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from policy.decisions import DeliveryDecision, Verdict
+from policy.decisions import DeliveryDecision, FieldDecision, Verdict
 
 if TYPE_CHECKING:
     from redaction.results import DeliveryResult
@@ -308,10 +309,17 @@ def combine_figures(parts: Sequence[RiskFigures]) -> RiskFigures | None:
 
 
 # The generalization ladder: coarser steps of the rules a quasi-identifier's generalization uses.
-LADDER: dict[str, tuple[object, ...]] = {
-    "level": ("minute", "hour", "day", "month"),  # call and invoice times
-    "prefix": (32, 24, 16, 8),  # IPv4 networks (IPv6 stays /48)
-}
+LADDER: tuple[tuple[str, tuple[object, ...]], ...] = (
+    ("level", ("minute", "hour", "day", "month")),  # call and invoice times
+    ("prefix", (32, 24, 16, 8)),  # IPv4 networks (IPv6 stays /48)
+    ("to", ("first_part", "first_char")),  # postal code: FSA/ZIP3 → province/ZIP region
+    ("to", ("year", "five_years")),  # birth dates
+)
+# Amounts a quasi-identifier holds in clear (`amount`, `total`, `rate` by name) are banded on the
+# first step; each later step keeps every other edge (0-10-25-50… → 0-25-100…).
+AMOUNT_BANDS = (0, 10, 25, 50, 100, 250, 500, 1000)
+AMOUNT_NAMES = re.compile(r"(?i)(?:^|_)(?:amount|total|price|rate|balance|charge|cost)(?:_|$)")
+GATE_REASON = "generalized by the release gate: the delivery fell short of the recipient's min k"
 
 
 def coarser(decision: DeliveryDecision) -> tuple[DeliveryDecision, tuple[str, ...]] | None:
@@ -319,18 +327,46 @@ def coarser(decision: DeliveryDecision) -> tuple[DeliveryDecision, tuple[str, ..
     changed (`start: hour → day`); None when no quasi-identifier can be coarsened further."""
     fields, steps = [], []
     for f in decision.fields:
-        params = dict(f.params)
-        if f.field in decision.quasi_identifiers and f.verdict is Verdict.GENERALIZE:
-            for rule, ladder in LADDER.items():
-                if rule in params and params[rule] in ladder:
-                    at = ladder.index(params[rule])
-                    if at + 1 < len(ladder):
-                        steps.append(f"{f.field}: {rule} {params[rule]} → {ladder[at + 1]}")
-                        params[rule] = ladder[at + 1]
-        fields.append(replace(f, params=params) if params != dict(f.params) else f)
+        step = _step(f) if f.field in decision.quasi_identifiers else None
+        if step is None:
+            fields.append(f)
+        else:
+            fields.append(step[0])
+            steps.append(step[1])
     if not steps:
         return None
     return replace(decision, fields=tuple(fields)), tuple(steps)
+
+
+def _step(f: FieldDecision) -> tuple[FieldDecision, str] | None:
+    """One field one step coarser, and the step said; None at the top of its ladder."""
+    if f.verdict is Verdict.ALLOW and AMOUNT_NAMES.search(f.field):
+        params = {"bands": list(AMOUNT_BANDS)}
+        return replace(f, verdict=Verdict.GENERALIZE, operator="generalize", params=params,
+                       reason=f"{f.reason}; {GATE_REASON}"), \
+            f"{f.field}: in clear → bands {_edges(AMOUNT_BANDS)}"  # fmt: skip
+    if f.verdict is not Verdict.GENERALIZE:
+        return None
+    params = dict(f.params)
+    if "bands" in params:
+        edges = tuple(params["bands"])
+        wider = (*edges[:-1:2], edges[-1])
+        if len(wider) < 2 or wider == edges:
+            return None
+        params["bands"] = list(wider)
+        return replace(f, params=params), f"{f.field}: bands {_edges(edges)} → {_edges(wider)}"
+    for rule, ladder in LADDER:
+        if rule in params and params[rule] in ladder:
+            at = ladder.index(params[rule])
+            if at + 1 < len(ladder):
+                params[rule] = ladder[at + 1]
+                return replace(f, params=params), \
+                    f"{f.field}: {rule} {f.params[rule]} → {ladder[at + 1]}"  # fmt: skip
+    return None
+
+
+def _edges(edges: Sequence[object]) -> str:
+    return "-".join(str(e) for e in edges)
 
 
 def climb_ladder(

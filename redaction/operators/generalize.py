@@ -3,7 +3,8 @@
 - `level: minute|hour|day|month` — timestamps; timestamp/date columns keep their type, strings
   like `2026-01-05 13:45:12` keep their shape (`2026-01-05 13:00:00`) so they still parse;
 - `prefix: N` — IP addresses: IPv4 to /N, IPv6 to /48; the network address is written;
-- `to: year` (birth dates), `to: area_code` (`+1-514`), `to: first_part` (`H3B`, ZIP3 `100`);
+- `to: year` (birth dates), `to: five_years` (`1980-1984`), `to: area_code` (`+1-514`),
+  `to: first_part` (`H3B`, ZIP3 `100`), `to: first_char` (`H`: a province; ZIP `1`: a region);
 - `bands: [0, 10, 50, 100]` — amounts to `"10-50"`, `"<0"`, `"100+"`.
 
 A value that does not parse becomes null: a generalizer never passes a value through unchanged.
@@ -40,7 +41,7 @@ from redaction.operators.distinct import (
 from redaction.operators.registry import FieldContext, register
 
 LEVELS = ("minute", "hour", "day", "month")
-TARGETS = ("year", "area_code", "first_part")
+TARGETS = ("year", "five_years", "area_code", "first_part", "first_char")
 IPV6_PREFIX = 48
 _RULES = ("level", "prefix", "to", "bands")
 
@@ -187,6 +188,19 @@ def year_of(value: str) -> str | None:
     return match.group(1) if match else None
 
 
+def five_years(value: str) -> str | None:
+    year = year_of(value)
+    if year is None:
+        return None
+    start = int(year) - int(year) % 5
+    return f"{start}-{start + 4}"
+
+
+def postal_first_char(value: str) -> str | None:
+    first = postal_first_part(value)
+    return first[0] if first else None
+
+
 def area_code(value: str) -> str | None:
     number = parse_phone(value)
     if number is None:
@@ -212,9 +226,14 @@ _TARGET_SHAPE = {
     "year": r"^\d{4}$",
     "area_code": r"^\+\d{1,3}(?:-\d{1,5})?$",
     "first_part": r"^(?:[A-Z]\d[A-Z]|\d{3})$",
+    "five_years": r"^\d{4}-\d{4}$",
+    "first_char": r"^[A-Z0-9]$",
 }
 _BAND_SHAPE = r"^(?:<-?[\d.]+|-?[\d.]+\+|-?[\d.]+--?[\d.]+)$"
-_TARGET_FN = {"year": year_of, "area_code": area_code, "first_part": postal_first_part}
+_TARGET_FN = {
+    "year": year_of, "five_years": five_years, "area_code": area_code,
+    "first_part": postal_first_part, "first_char": postal_first_char,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -226,6 +245,8 @@ class Target:
         array = as_array(array)
         if self.to == "year" and pa.types.is_integer(self.output_type):
             return pc.cast(pc.year(array), self.output_type)
+        if pa.types.is_timestamp(array.type) or pa.types.is_date(array.type):
+            array = pc.strftime(array, format="%Y-%m-%d")  # five_years of a date column
         return map_distinct(array, _keep_blank(_TARGET_FN[self.to]))
 
     def violations(self, array: pa.Array) -> pa.Array:

@@ -108,6 +108,9 @@ def test_mask_params_checked_at_build(entity, params, message):
         ({"to": "area_code"}, ["514-555-0123", "+44 20 7946 0958"], ["+1-514", "+44-20"]),
         ({"to": "first_part"}, ["H3B 2Y5", "h3b2y5", "10001-1234", "1000"],
          ["H3B", "H3B", "100", None]),  # FSA, ZIP3, not a postal code
+        ({"to": "first_char"}, ["H3B 2Y5", "10001", "n/a"], ["H", "1", None]),  # province, region
+        ({"to": "five_years"}, ["1983-04-12", "1980", "born 1983"],
+         ["1980-1984", "1980-1984", None]),
         ({"bands": [0, 10, 50, 100]}, ["5", "10", "49.99", "250", "-3", "n/a"],
          ["0-10", "10-50", "10-50", "100+", "<0", None]),
     ],
@@ -141,6 +144,8 @@ def test_generalize_keeps_temporal_types():
     assert op(ts).to_pylist() == [dt.datetime(2026, 1, 5, 13), None]
     dates = pa.array([dt.date(1980, 4, 12)], pa.date32())
     assert build("generalize", {"to": "year"}, kind=pa.date32())(dates).to_pylist() == [1980]
+    five = build("generalize", {"to": "five_years"}, kind=pa.date32())
+    assert five(dates).to_pylist() == ["1980-1984"]  # a band is text, whatever the input type
 
 
 def test_generalize_amount_bands_on_floats():
@@ -156,7 +161,7 @@ def test_generalize_amount_bands_on_floats():
         ({"level": "hour", "prefix": 24}, "got level, prefix"),
         ({"level": "week"}, "level must be one of minute, hour, day, month"),
         ({"prefix": 40}, "IPv4 prefix length 8..32"),
-        ({"to": "planet"}, "to must be one of year, area_code, first_part"),
+        ({"to": "planet"}, "to must be one of year, five_years, area_code, first_part, first_char"),
         ({"bands": [10, 0]}, "at least two increasing numbers"),
     ],
 )

@@ -174,3 +174,80 @@ def test_ladder_coarsens_generalized_quasi_identifiers_one_step() -> None:
                      "ip: prefix 16 → 8"]  # fmt: skip
     by_name = {f.field: dict(f.params) for f in decision.fields}
     assert by_name == {"start": {"level": "month"}, "ip": {"prefix": 8}, "end": {"level": "hour"}}
+
+
+def test_ladder_climbs_postal_codes_birth_dates_and_amounts() -> None:
+    """Postal code FSA/ZIP3 → first character; birth year → 5-year band; an amount in clear
+    → bands, then wider bands; a plan name has no ladder and stays as it is."""
+    from policy.decisions import DeliveryDecision, DeliveryStatus, FieldDecision, Verdict
+
+    fields = (
+        FieldDecision("postal_code", Verdict.GENERALIZE, "contact.postal", ("POSTAL_CODE",),
+                      "generalize", {"to": "first_part"}),
+        FieldDecision("birth_date", Verdict.GENERALIZE, "identity.birth_date",
+                      ("DATE_OF_BIRTH",), "generalize", {"to": "year"}),
+        FieldDecision("amount", Verdict.ALLOW, None, (), None, reason="no personal data"),
+        FieldDecision("plan", Verdict.ALLOW, None, (), None),
+    )  # fmt: skip
+    decision = DeliveryDecision(
+        "d", "billing", "vendor", "analytics_vendor", "service_quality", None,
+        DeliveryStatus.PROCEED, fields, quasi_identifiers=("postal_code", "birth_date", "amount",
+                                                          "plan"), min_k=5,
+    )  # fmt: skip
+    steps = []
+    while (step := risk.coarser(decision)) is not None:
+        decision, taken = step
+        steps.extend(taken)
+    assert steps[:3] == ["postal_code: to first_part → first_char",
+                         "birth_date: to year → five_years",
+                         "amount: in clear → bands 0-10-25-50-100-250-500-1000"]  # fmt: skip
+    assert steps[3:] == ["amount: bands 0-10-25-50-100-250-500-1000 → 0-25-100-500-1000",
+                         "amount: bands 0-25-100-500-1000 → 0-100-1000",
+                         "amount: bands 0-100-1000 → 0-1000"]  # fmt: skip
+    by_name = {f.field: f for f in decision.fields}
+    assert by_name["amount"].verdict is Verdict.GENERALIZE
+    assert "release gate" in by_name["amount"].reason
+    assert by_name["plan"].verdict is Verdict.ALLOW and not by_name["plan"].params
+
+
+def test_the_gate_climbs_a_billing_delivery_until_k_holds(tmp_path) -> None:
+    """Postal areas, birth years and amounts single everyone out at first; the ladder coarsens
+    them (through the operators, on real files) until min k 5 holds with little withheld."""
+    import random
+
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from policy.decisions import DeliveryDecision, DeliveryStatus, FieldDecision, Verdict
+    from redaction.risk import climb_ladder
+
+    rng = random.Random(4)
+    rows = 600
+    fsas = ["H2X", "H3B", "H4A", "J4K", "K1A", "M5V"]
+    pacsv.write_csv(pa.table({
+        "postal_code": [f"{rng.choice(fsas)} {rng.randint(1, 9)}A{rng.randint(1, 9)}"
+                        for _ in range(rows)],
+        "birth_date": [f"{rng.randint(1950, 2004)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+                       for _ in range(rows)],
+        "amount": [f"{rng.uniform(5, 120):.2f}" for _ in range(rows)],
+    }), tmp_path / "billing.csv")  # fmt: skip
+    fields = (
+        FieldDecision("postal_code", Verdict.GENERALIZE, "contact.postal", ("POSTAL_CODE",),
+                      "generalize", {"to": "first_part"}),
+        FieldDecision("birth_date", Verdict.GENERALIZE, "identity.birth_date",
+                      ("DATE_OF_BIRTH",), "generalize", {"to": "year"}),
+        FieldDecision("amount", Verdict.ALLOW, None, (), None),
+    )  # fmt: skip
+    decision = DeliveryDecision(
+        "billing-analytics", "billing", "vendor", "analytics_vendor", "service_quality", None,
+        DeliveryStatus.PROCEED, fields, quasi_identifiers=("postal_code", "birth_date", "amount"),
+        min_k=5, max_suppression=0.05,
+    )  # fmt: skip
+    (result,) = climb_ladder(decision, lambda d: [_deliver(tmp_path, d, tmp_path / "billing.csv")])
+    assert str(result.outcome) == "delivered", result.blocked_reasons
+    assert "postal_code: to first_part → first_char" in result.gate_steps
+    assert result.risk.min_k >= 5 and result.rows_withheld <= 0.05 * rows
+    delivered = pq.read_table(result.output_path)
+    assert set(delivered.column("postal_code").to_pylist()) <= {"H", "J", "K", "M"}
+    assert all(len(b) == 9 for b in delivered.column("birth_date").to_pylist())  # 1980-1984
+    assert not any("." in a for a in delivered.column("amount").to_pylist())  # bands only
