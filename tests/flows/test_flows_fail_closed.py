@@ -27,8 +27,8 @@ def test_input_replaced_after_profiling_blocks_the_delivery(
     profiled_sha = detectors.dataset_sha256([cdr])
     profile_all = pipeline._profile_all
 
-    def profile_then_replace(config, names=None):
-        profiles = profile_all(config, names)
+    def profile_then_replace(config, names=None, secret=None):
+        profiles = profile_all(config, names, secret)
         lines = cdr.read_text(encoding="utf-8").splitlines(keepends=True)
         cdr.write_text("".join(lines[:-1]), encoding="utf-8")  # one call record fewer
         return profiles
