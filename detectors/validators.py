@@ -109,6 +109,10 @@ CARD_BRANDS: tuple[tuple[str, tuple[tuple[int, int], ...], frozenset[int]], ...]
     ("mir", ((2200, 2204),), frozenset({16, 17, 18, 19})),
     ("maestro", ((50, 50), (56, 69)), frozenset(range(12, 20))),
     ("elo_hipercard_troy", ((9792, 9792), (606282, 606282), (636368, 636368)), frozenset({16})),
+    ("carnet", ((286900, 286900),), frozenset({16})),
+    # fleet and fuel cards (ISO/IEC 7812 major industry identifier 7: petroleum)
+    ("bp_plus", ((705, 705),), frozenset({17})),
+    ("routex_synchrony", ((7006, 7006),), frozenset({16, 18, 19})),
 )
 
 

@@ -39,8 +39,9 @@ DATE_OF_BIRTH = ValueClassifier(
     needs_hint=True,
 )
 
-# Epoch seconds from 1999-10 to 2040 (940000000..2209999999): what CDRs of this century hold.
-_EPOCH = "(?:9[4-9][0-9]|1[0-9]{2}|2[01][0-9]|220)[0-9]{7}"
+# Epoch seconds from 1999-10 to 2030-03 (940000000..1899999999): what CDRs of this century
+# hold. Not later: 16-digit Mir cards (2200…) would read as epoch microseconds.
+_EPOCH = "(?:9[4-9][0-9]|1[0-8][0-9])[0-9]{7}"
 # A date with a time of day, written into a longer id (`CALL-20260105T101500-0042`).
 _EMBEDDED_TIME = rf"{_Y}-?{_M}-?{_D}[T _-]?(?:[01][0-9]|2[0-3]):?[0-5][0-9]:?[0-5][0-9]"
 

@@ -40,6 +40,9 @@ CLASSIFIERS: Mapping[str, ValueClassifier] = MappingProxyType(
 EXCLUSIVE_GROUPS: tuple[frozenset[str], ...] = (
     frozenset({entities.CREDIT_CARD, entities.IMEI, entities.IMSI, entities.ICCID}),
 )
+# On equal match rates the more specific check wins: a card's issuer range, length and Luhn
+# say more than an IMEI's Luhn alone (a 15-digit JCB `1800…` passes both).
+_PRECEDENCE = (entities.CREDIT_CARD, entities.ICCID, entities.IMSI, entities.IMEI)
 # A more specific entity found in a column hides the general one it implies.
 SUBSUMES: Mapping[str, frozenset[str]] = MappingProxyType(
     {
@@ -73,7 +76,7 @@ def resolve(rates: Mapping[str, float]) -> dict[str, float]:
     for group in EXCLUSIVE_GROUPS:
         present = [e for e in group if e in kept]
         if len(present) > 1:
-            best = max(present, key=lambda e: (kept[e], e))
+            best = max(present, key=lambda e: (kept[e], -_PRECEDENCE.index(e)))
             for entity in present:
                 if entity != best:
                     del kept[entity]

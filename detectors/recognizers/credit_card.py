@@ -35,6 +35,9 @@ class CreditCardRecognizer(ContextPatternRecognizer):
         Pattern("card_plain", _BEFORE + r"\d{14,19}" + _AFTER, 0.9),
         # 12-13 digits: fewer digits, more chance a plain id passes; still above the threshold.
         Pattern("card_plain_short", _BEFORE + r"\d{12,13}" + _AFTER, 0.6),
+        # digits spaced at random, as typed into a form ("601 1 1 1  1 1 1 1   1 1 1 1 1 7"):
+        # issuer, length and Luhn decide, as for every shape
+        Pattern("card_spaced", _BEFORE + r"\d{1,4}(?: {1,3}\d{1,4}){5,18}" + _AFTER, 0.6),
     )
     CONTEXT = (
         "card", "credit", "debit", "visa", "mastercard", "amex", "discover", "jcb", "diners",

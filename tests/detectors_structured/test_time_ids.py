@@ -32,7 +32,8 @@ SETTINGS = DetectionSettings()
         ("INV-2026-000123", False, False),  # a year is not a time of day
         ("5145550199", True, False),  # a phone number is no epoch of this century
         ("12.50", False, False),
-        ("3000000000.1", False, False),  # beyond 2040
+        ("3000000000.1", False, False),  # beyond 2030
+        ("2202000000012346", False, False),  # a 16-digit Mir card, not epoch microseconds
         ("PHONE_3f9a0c1b2d3e4f50", False, False),  # our own tokens never count
     ],
 )

@@ -45,6 +45,10 @@ BRANDS = [
     ("5018", 12),  # Maestro, 12 digits
     ("6304", 12),  # Maestro (Laser range), 12 digits
     ("6759", 19),  # Maestro, 19 digits
+    ("286900", 16),  # Carnet
+    ("7050", 17),  # BP Plus fleet card, 17 digits
+    ("7006", 18),  # Routex fleet card, 18 digits
+    ("7006", 19),  # Routex fleet card, 19 digits
 ]
 
 GROUPINGS = [
@@ -55,6 +59,10 @@ GROUPINGS = [
     (_card("4", 19), (4, 4, 4, 4, 3), " "),  # 19 digits, 4-4-4-4-3
     (_card("5018", 12), (4, 4, 4), " "),  # Maestro 4-4-4
     (_card("2131", 15), (4, 4, 4, 3), " "),  # JCB 15, 4-4-4-3
+    (_card("7050", 17), (5, 9, 3), " "),  # BP Plus 5-9-3
+    (_card("7050", 17), (4, 8, 5), " "),  # BP Plus 4-8-5
+    (_card("6011", 16), (3, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1), " "),  # spaced as typed
+    (_card("6011", 16), (2, 2, 2, 2, 2, 2, 2, 2), "  "),  # two spaces between pairs
 ]
 
 NOT_CARDS = [
@@ -67,6 +75,8 @@ NOT_CARDS = [
     "paid $1,234,567.89",  # an amount
     "call +1 202 555 0147 0000",  # a phone with "+"
     "id 046454287 on file",  # 9-digit id
+    "steps 1 2 3 4 5 6 7 8 9 1 2 3 4 done",  # spaced digits of no issuer
+    "fleet 70501234567890123 ref",  # 705 and 17 digits, Luhn fails
 ]
 
 
@@ -103,3 +113,17 @@ def test_card_followed_by_expiry_is_found_without_it() -> None:
 def test_card_shaped_runs_that_are_no_cards_are_not_reported(text: str) -> None:
     """Luhn-invalid runs, numbers outside every issuer range, IMEIs, dates and ids."""
     assert [f for f in scan_texts([text], "note") if f.entity_type == CARD] == []
+
+
+@pytest.mark.parametrize(("prefix", "length"), [("62", 16), ("2202", 16), ("1800", 15),
+                                                ("7050", 17), ("7006", 19), ("4", 16)])
+def test_card_columns_know_every_brand(prefix: str, length: int) -> None:
+    """A column of card numbers is CREDIT_CARD for every brand text detection knows (one test
+    of issuer, length and Luhn: `validators.card_brand_valid`)."""
+    import pyarrow as pa
+
+    from detectors import DetectionSettings, profile_column
+
+    numbers = [_card(prefix + str(i).zfill(2), length) for i in range(40)]
+    profile = profile_column("payment", pa.array(numbers), "t", DetectionSettings())
+    assert profile.entity_types == (CARD,)
