@@ -30,6 +30,7 @@ PASSWORD = "PASSWORD"
 CARD_EXPIRY = "CARD_EXPIRY"  # "09/27", "2027-09"
 DATE_OF_BIRTH = "DATE_OF_BIRTH"
 CA_SIN = "CA_SIN"  # Canadian social insurance number, named like Presidio's US_SSN
+BILLING_DATE = "BILLING_DATE"  # invoice, due and payment dates: day granularity, not call times
 TIME_ID = "TIME_ID"  # an id or number that encodes a time: Asterisk uniqueid, epoch seconds
 
 PRESIDIO_BUILTINS = frozenset(
@@ -40,6 +41,7 @@ TELECOM_ENTITIES = frozenset(
     {
         SIP_URI, IMEI, IMSI, ICCID, MAC_ADDRESS, STREET_ADDRESS, POSTAL_CODE, ACCOUNT_NUMBER,
         VOICEMAIL_PIN, PASSWORD, CARD_EXPIRY, DATE_OF_BIRTH, CA_SIN, TIME_ID,
+        BILLING_DATE,
     }
 )
 ALL_ENTITIES = PRESIDIO_BUILTINS | TELECOM_ENTITIES

@@ -19,6 +19,7 @@ from policy.decisions import (
     FieldEvidence,
     OperatingPoint,
     RowFilter,
+    TokenScope,
     Verdict,
 )
 from policy.errors import (
@@ -64,6 +65,7 @@ __all__ = [
     "RecipientClass",
     "RowFilter",
     "Rule",
+    "TokenScope",
     "UnknownNameError",
     "Verdict",
     "bundled_packs",

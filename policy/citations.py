@@ -15,6 +15,10 @@ def pack_citations(pack: PolicyPack) -> Iterator[tuple[str, Citation]]:
         yield f"purposes.{slug}.citation", purpose.citation
         if purpose.disclosure_citation:
             yield f"purposes.{slug}.disclosure_citation", purpose.disclosure_citation
+    for slug, cls in pack.recipient_classes.items():
+        for grant in ("shared_tokens", "card_first_six"):
+            if (citation := getattr(cls, grant)) is not None:
+                yield f"recipient_classes.{slug}.{grant}.citation", citation
     for rule in pack.rules:
         yield f"rules[{rule.index}].citation", rule.citation
 

@@ -1,6 +1,7 @@
 """Pipeline configuration: datasets, deliveries and key source, checked against a policy pack.
 
-Relative paths resolve against the config file's folder. `load_config` collects every problem
+Relative paths resolve against the config file's folder; a URL (`s3://bucket/prefix/*.csv`)
+stays a URL (`storage.ObjectPath`). `load_config` collects every problem
 (schema, duplicates, unknown references, names the pack does not know) and raises one
 `ConfigError`.
 """
@@ -8,7 +9,6 @@ Relative paths resolve against the config file's folder. `load_config` collects 
 from __future__ import annotations
 
 import codecs
-import glob
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -22,15 +22,18 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     ValidationInfo,
+    field_serializer,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from policy.decisions import TokenScope
 from policy.documents import read_document, validation_problems
 from policy.errors import ConfigError, DatasetFilesError, PackError, Problem, UnknownNameError
 from policy.loader import load_pack
 from policy.pack import PolicyPack
+from storage import ObjectPath, as_location, glob, is_url
 
 DEFAULT_KEY_ENV = "TELEPRIVACY_KEY"
 KEY_IN_CONFIG = "keys never go in config files; set TELEPRIVACY_KEY or name a Prefect Secret block"
@@ -68,7 +71,9 @@ def _is_path(value: str) -> bool:
     return "/" in value or value.endswith((".yaml", ".yml"))
 
 
-def _resolve(value: str | Path, info: ValidationInfo) -> Path:
+def _resolve(value: str | Path, info: ValidationInfo) -> Path | ObjectPath:
+    if is_url(value):  # s3://bucket/key stays a URL; file:///srv/a.csv is a local path
+        return as_location(str(value))
     base = (info.context or {}).get("base_dir")
     path = Path(value).expanduser()
     return path if path.is_absolute() or base is None else Path(base) / path
@@ -102,11 +107,15 @@ class KeySource(_Strict):
 
 
 class DatasetSpec(_Strict):
-    """One input dataset: a file or glob of CSV/Parquet/JSONL files of one kind."""
+    """One input dataset: a file or glob of CSV/Parquet/JSONL files of one kind, local or in
+    object storage (`s3://bucket/prefix/*.csv`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
     name: Name
     kind: DatasetKind
-    path: Path  # absolute once loaded; may hold glob characters
+    # absolute once loaded, or an object-store URL (ObjectPath); may hold glob characters
+    path: Path | ObjectPath
     format: DataFormat | None = None  # else from the file extension
     # CSV only: does line 1 hold column names? `auto` reads line 1 as data (headerless) when a
     # cell reads as a value (phone, e-mail, date/time, number), so values never become names.
@@ -127,6 +136,10 @@ class DatasetSpec(_Strict):
     def _resolve_path(cls, value: Any, info: ValidationInfo) -> Any:
         return _resolve(value, info) if isinstance(value, str | Path) else value
 
+    @field_serializer("path", when_used="json")
+    def _path_text(self, value: Path | ObjectPath) -> str:
+        return str(value)  # a URL as written, a local path as a string
+
     @field_validator("encoding")
     @classmethod
     def _check_encoding(cls, value: str | None) -> str | None:
@@ -145,9 +158,14 @@ class DatasetSpec(_Strict):
             )
         return value
 
-    def files(self) -> list[Path]:
-        """The files the path or glob matches, sorted; raises when none does."""
-        matches = sorted(Path(p) for p in glob.glob(str(self.path)) if Path(p).is_file())
+    def files(self) -> list[Path | ObjectPath]:
+        """The files (or objects) the path or glob matches, sorted; raises when none does."""
+        matches = glob(self.path)
+        if not matches and isinstance(self.path, ObjectPath):
+            raise DatasetFilesError(
+                f"dataset '{self.name}': no object matches {self.path}; check the URL, and that "
+                "the store's credentials may list that prefix"
+            )
         if not matches:
             raise DatasetFilesError(
                 f"dataset '{self.name}': no file matches {self.path}; check the path "
@@ -167,6 +185,9 @@ class DeliverySpec(_Strict):
     fields: list[str] | None = None  # default: every field of the dataset
     legal_basis: Text | None = None  # warrant or legal process reference
     format: OutputFormat | None = None  # default: the config's output_format
+    # tokens made with a key derived with `recipient` (default), or shared across recipients
+    # (only for recipient classes the pack grants `shared_tokens`)
+    token_scope: TokenScope = TokenScope.RECIPIENT
 
 
 class DetectionConfig(_Strict):
@@ -218,6 +239,10 @@ class PipelineConfig(_Strict):
     @field_validator("history", mode="before")
     @classmethod
     def _resolve_history(cls, value: Any, info: ValidationInfo) -> Any:
+        if is_url(value):
+            raise PydanticCustomError(
+                "history_url", "the run history is a local SQLite file; give a local path"
+            )
         return _resolve(value, info) if isinstance(value, str | Path) else value
 
     @property
@@ -346,4 +371,25 @@ def _references(data: dict[str, Any], pack: PolicyPack | None) -> list[Problem]:
             problems.append(Problem(f"deliveries[{i}].recipient_class",
                                     f"'{cls}' is not a recipient class of pack '{pack.name}'",
                                     f"known: {', '.join(pack.recipient_classes)}"))
+        elif isinstance(cls, str) and item.get("token_scope") == TokenScope.SHARED and (
+            problem := shared_scope_problem(pack, cls, item.get("name"))
+        ):
+            problems.append(Problem(f"deliveries[{i}].token_scope", *problem))
     return problems
+
+
+def shared_scope_problem(
+    pack: PolicyPack, recipient_class: str, delivery: Any
+) -> tuple[str, str] | None:
+    """Why a delivery to `recipient_class` may not use `token_scope: shared` (message, hint),
+    or None when the pack grants the class `shared_tokens`."""
+    if pack.recipient_class(recipient_class).shared_tokens is not None:
+        return None
+    granted = [c.slug for c in pack.recipient_classes.values() if c.shared_tokens is not None]
+    return (
+        f"delivery '{delivery}': token_scope shared is not allowed for recipient class "
+        f"'{recipient_class}' (pack '{pack.name}' does not grant it shared_tokens): its tokens "
+        "would join with other recipients' deliveries",
+        "remove token_scope (tokens scoped to the recipient"
+        + (f"; classes granted shared_tokens: {', '.join(granted)})" if granted else ")"),
+    )

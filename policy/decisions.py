@@ -35,6 +35,19 @@ class OperatingPoint(StrEnum):
     RECALL = "recall"
 
 
+class TokenScope(StrEnum):
+    """Whose key pseudonyms are made with (`redaction.keys.Key.for_recipient`).
+
+    RECIPIENT (the default): the key is derived with the recipient's name, so two recipients'
+    tokens for one value differ and they cannot join their deliveries; two deliveries to the
+    same recipient still join. SHARED: one key for every recipient that opts in, only where the
+    pack grants the recipient class `shared_tokens`.
+    """
+
+    RECIPIENT = "recipient"
+    SHARED = "shared"
+
+
 class DeliveryStatus(StrEnum):
     PROCEED = "proceed"  # every field has a decision that is not deny
     DENIED = "denied"  # the purpose/recipient/basis is refused; nothing is delivered
@@ -109,3 +122,5 @@ class DeliveryDecision:
     sensitive: tuple[str, ...] = ()
     min_k: int | None = None
     max_suppression: float = 0.01
+    # whose key the delivery's pseudonyms and FPE ciphertexts are made with (see TokenScope)
+    token_scope: TokenScope = TokenScope.RECIPIENT

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from policy.config import DatasetKind, DeliverySpec, PipelineConfig
+from policy.config import DatasetKind, DeliverySpec, PipelineConfig, shared_scope_problem
 from policy.decisions import (
     Citation,
     DeliveryDecision,
@@ -18,6 +18,7 @@ from policy.decisions import (
     FieldDecision,
     FieldEvidence,
     RowFilter,
+    TokenScope,
     Verdict,
 )
 from policy.errors import DeliveryFieldsError, UnknownNameError
@@ -65,6 +66,7 @@ def evaluate_delivery(
     used = [r for d, r in decided if r is not None and d.verdict is not Verdict.DROP]
     requirements = [purpose.requires, *(r.requires for r in ([whole] if whole else []) + used)]
     row_filters = _requirements(requirements, delivery, columns, citation, blocks)
+    _shared_tokens(pack, delivery, blocks)
     return DeliveryDecision(
         delivery=delivery.name,
         dataset=delivery.dataset,
@@ -82,6 +84,7 @@ def evaluate_delivery(
         sensitive=_with_role(pack, fields, Role.SENSITIVE, sensitive),
         min_k=recipient.min_k,
         max_suppression=recipient.max_suppression,
+        token_scope=delivery.token_scope,
     )
 
 
@@ -203,6 +206,17 @@ def _unseen_prose_leaves(ctx: FieldContext, kind: str) -> bool:
     """Prose whose sample showed no personal data still leaves for a third party only scanned:
     a sample that found nothing proves nothing about the rows it did not read."""
     return kind == "free_text" and ctx.recipient.third_party
+
+
+def _shared_tokens(pack: PolicyPack, delivery: DeliverySpec, blocks: _Blocks) -> None:
+    """`token_scope: shared` where the pack does not grant it: denied (fail closed). A loaded
+    configuration already refuses it; this covers a `DeliverySpec` built another way."""
+    if delivery.token_scope is not TokenScope.SHARED:
+        return
+    problem = shared_scope_problem(pack, delivery.recipient_class, delivery.name)
+    if problem is not None:
+        blocks.reasons.append(problem[0])
+        blocks.hints.append(problem[1])
 
 
 def _requirements(

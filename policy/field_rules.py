@@ -11,7 +11,17 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from policy.decisions import Citation, FieldDecision, OperatingPoint, Verdict
-from policy.operators import DROP, REDACT, OperatorName, Transform, at_least, default_transform
+from policy.operators import (
+    CARD_ENTITY,
+    CARD_FIRST_DIGITS,
+    CARD_LAST_DIGITS,
+    DROP,
+    REDACT,
+    OperatorName,
+    Transform,
+    at_least,
+    default_transform,
+)
 from policy.pack import PolicyPack, Purpose, RecipientClass, Rule
 from policy.schema import WILDCARD
 
@@ -57,7 +67,7 @@ def decide_field(
         choice = _free_text(ctx)
         point = _operating_point(ctx, choice)
     else:
-        choices = [_structured(ctx, entity) for entity in entity_types]
+        choices = [_card_digits(ctx, entity, _structured(ctx, entity)) for entity in entity_types]
         choice = max(choices, key=lambda c: c.transform.verdict.strictness)
     transform = choice.transform
     reason = choice.reason if point is None else f"{choice.reason}; {_POINT_REASON[point]}"
@@ -108,6 +118,32 @@ def _structured(ctx: FieldContext, entity: str) -> _Choice:
     else:
         transform = at_least(category, rule.verdict)
     return _Choice(transform, category, rule, _reason(rule, category), rule.citation)
+
+
+def _card_digits(ctx: FieldContext, entity: str, choice: _Choice) -> _Choice:
+    """A masked payment card shows its last 4 digits, and its first 6 (the issuer number) only
+    to a recipient class the pack grants `card_first_six`; a rule's own digits stand (the
+    loader refuses first digits for classes without the grant)."""
+    transform = choice.transform
+    if entity != CARD_ENTITY or transform.operator is not OperatorName.MASK:
+        return choice
+    granted = ctx.recipient.card_first_six is not None
+    explicit = choice.rule is not None and choice.rule.operator is not None
+    params = {
+        "keep_first": CARD_FIRST_DIGITS if granted and not explicit else 0,
+        "keep_last": CARD_LAST_DIGITS,
+    }
+    if explicit:
+        params.update(transform.params)
+    if params["keep_first"]:
+        grant = ctx.recipient.card_first_six
+        section = f" by § {grant.section}" if grant is not None else ""
+        shown = (f"first {params['keep_first']} and last {params['keep_last']} digits "
+                 f"(card_first_six granted{section})")
+    else:
+        shown = f"last {params['keep_last']} digits only"
+    return _Choice(Transform(transform.verdict, transform.operator, params), choice.category,
+                   choice.rule, f"{choice.reason}; the card shows its {shown}", choice.citation)
 
 
 def _free_text(ctx: FieldContext) -> _Choice:

@@ -24,7 +24,7 @@ from policy.pack import (
     leaf_keys,
 )
 from policy.roles import default_role
-from policy.rule_checks import rule_problems
+from policy.rule_checks import card_digit_problems, rule_problems
 from policy.schema import (
     TOP_LEVEL_KEYS,
     CategorySpec,
@@ -118,11 +118,15 @@ def _build(
     for slug, raw in raw_classes.items():
         spec = _validate(RecipientClassSpec, raw, f"recipient_classes.{slug}", problems)
         if spec:
-            classes[str(slug)] = RecipientClass(str(slug), spec.title, spec.third_party, spec.min_k,
-                                                spec.max_suppression)  # fmt: skip
+            classes[str(slug)] = RecipientClass(
+                str(slug), spec.title, spec.third_party, spec.min_k, spec.max_suppression,
+                shared_tokens=cite(spec.shared_tokens.citation) if spec.shared_tokens else None,
+                card_first_six=cite(spec.card_first_six.citation) if spec.card_first_six else None,
+            )  # fmt: skip
     rules = _rules(_items(data.get("rules"), "rules", list, problems), cite, problems)
     known = {"category": set(categories), "purpose": set(purposes), "recipient_class": set(classes)}
     problems.extend(rule_problems(rules, known, leaf_keys(categories)))
+    problems.extend(card_digit_problems(rules, classes, categories))
     if header is None or problems:
         return None
     return PolicyPack(

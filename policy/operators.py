@@ -97,6 +97,13 @@ def _t(verdict: Verdict, operator: OperatorName | None, **params: Any) -> Transf
     return Transform(verdict, operator, params)
 
 
+# Masked payment cards: the last four digits for every recipient; the first six (the issuer
+# number) as well only for recipient classes the pack grants `card_first_six` (PCI DSS caps
+# what may show at 6 + 4).
+CARD_ENTITY = "CREDIT_CARD"
+CARD_FIRST_DIGITS = 6
+CARD_LAST_DIGITS = 4
+
 PSEUDONYMIZE = _t(Verdict.PSEUDONYMIZE, OperatorName.PSEUDONYMIZE)
 REDACT = _t(Verdict.REDACT, OperatorName.REDACT)
 DROP = _t(Verdict.DROP, OperatorName.DROP)
@@ -114,7 +121,7 @@ CATEGORY_TRANSFORMS: Mapping[str, tuple[Transform, ...]] = MappingProxyType({
     "identity.account": (PSEUDONYMIZE,),
     "identity.birth_date": (_t(Verdict.GENERALIZE, OperatorName.GENERALIZE, to="year"),),
     "financial.payment_card": (
-        _t(Verdict.MASK, OperatorName.MASK, keep_first=6, keep_last=4),
+        _t(Verdict.MASK, OperatorName.MASK, keep_first=0, keep_last=CARD_LAST_DIGITS),
     ),
     "network.ip": (_t(Verdict.GENERALIZE, OperatorName.GENERALIZE, prefix=24),),
     "network.device": (PSEUDONYMIZE,),
@@ -122,6 +129,8 @@ CATEGORY_TRANSFORMS: Mapping[str, tuple[Transform, ...]] = MappingProxyType({
     "call_records.time": (_t(Verdict.GENERALIZE, OperatorName.GENERALIZE, level="hour"),),
     # a uniqueid holds the exact call start: a keyed token keeps it a unique, joinable id
     "call_records.id": (PSEUDONYMIZE,),
+    # invoices are dated by the day: an hour would be a false precision, a month the first step
+    "billing.date": (_t(Verdict.GENERALIZE, OperatorName.GENERALIZE, level="day"),),
     "credentials": (DROP,),  # secrets are never useful downstream: not even redacted cells
     "communication.content": (PSEUDONYMIZE,),  # spans in free text; see evaluation
 })

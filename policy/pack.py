@@ -74,6 +74,10 @@ class RecipientClass:
     third_party: bool
     min_k: int | None = None  # release gate on delivered quasi-identifiers (`redaction.risk`)
     max_suppression: float = 0.01  # share of rows that may be withheld to reach min_k
+    # grants, each with its clause (None: not granted): `token_scope: shared` may be chosen;
+    # masked cards keep the first six digits
+    shared_tokens: Citation | None = None
+    card_first_six: Citation | None = None
 
 
 @dataclass(frozen=True)

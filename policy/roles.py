@@ -33,6 +33,7 @@ DEFAULT_ROLES: dict[str, Role] = {
     "financial.card_expiry": Role.QUASI_IDENTIFIER,
     "network": Role.DIRECT_IDENTIFIER,
     "call_records": Role.QUASI_IDENTIFIER,
+    "billing": Role.QUASI_IDENTIFIER,
     # a per-call id: once pseudonymized its token names one row and nothing outside it
     "call_records.id": Role.OTHER,
     "location": Role.QUASI_IDENTIFIER,

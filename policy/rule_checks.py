@@ -1,4 +1,4 @@
-"""Load-time checks over a pack's rules: references, conflicts and unreachable rules."""
+"""Load-time checks over a pack's rules: references, conflicts, unreachable rules, card digits."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence, Set
 from itertools import product
 
 from policy.errors import Problem
-from policy.pack import Rule, most_specific
+from policy.operators import CARD_ENTITY, CARD_FIRST_DIGITS, CARD_LAST_DIGITS, OperatorName
+from policy.pack import Category, RecipientClass, Rule, most_specific
 from policy.schema import WILDCARD
 
 _FIELDS = ("recipient_class", "purpose", "category")
@@ -78,3 +79,47 @@ def _shadowed(
                 "delete it or narrow the rules that shadow it")
         for rule in rules if rule.index not in winners
     ]
+
+
+def card_digit_problems(
+    rules: Sequence[Rule],
+    classes: Mapping[str, RecipientClass],
+    categories: Mapping[str, Category],
+) -> list[Problem]:
+    """Mask rules that would show more of a payment card than the recipient class may see:
+    the first digits only where the class is granted `card_first_six`, never more than the
+    first 6 and last 4 (PCI DSS)."""
+    card = next((c.key for c in categories.values() if CARD_ENTITY in c.entity_types), None)
+    if card is None:
+        return []
+    problems = []
+    for rule in rules:
+        covers = rule.category == WILDCARD or card == rule.category or card.startswith(
+            rule.category + "."
+        )
+        if rule.operator is not OperatorName.MASK or not covers:
+            continue
+        first, last = rule.params.get("keep_first", 0), rule.params.get("keep_last", 0)
+        where = f"rules[{rule.index}].params"
+        if first > CARD_FIRST_DIGITS or last > CARD_LAST_DIGITS:
+            problems.append(Problem(
+                where, f"masked payment cards ({card}) show at most the first "
+                f"{CARD_FIRST_DIGITS} and last {CARD_LAST_DIGITS} digits (PCI DSS)",
+                "lower keep_first/keep_last, or narrow the rule's category"))
+        if not first:
+            continue
+        granted = classes.get(rule.recipient_class)
+        if granted is not None and granted.card_first_six is not None:
+            continue
+        if rule.recipient_class != WILDCARD and granted is None:
+            continue  # an unknown class is reported with the references
+        who = ("'*' (every recipient class)" if rule.recipient_class == WILDCARD
+               else f"recipient class '{rule.recipient_class}'")
+        problems.append(Problem(
+            f"{where}.keep_first",
+            f"masked payment cards ({card}) keep their first digits only for recipient classes "
+            f"granted card_first_six, and {who} is not",
+            f"remove keep_first (the last {CARD_LAST_DIGITS} digits only), or add "
+            "card_first_six: {citation: {section: ..., quote: ...}} to the recipient class "
+            "quoting the clause that allows it"))
+    return problems

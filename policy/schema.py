@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
 from policy.decisions import Verdict
 from policy.operators import OperatorName, OperatorParams
@@ -64,6 +65,12 @@ class PurposeSpec(_Strict):
     requires: Requires = Requires()
 
 
+class GrantSpec(_Strict):
+    """An option a recipient class is granted, with the clause that grants it."""
+
+    citation: CitationSpec
+
+
 class RecipientClassSpec(_Strict):
     title: Text
     third_party: bool
@@ -71,6 +78,21 @@ class RecipientClassSpec(_Strict):
     # others, after suppressing at most max_suppression of the rows (else the delivery blocks)
     min_k: int | None = Field(default=None, ge=2)
     max_suppression: float = Field(default=0.01, ge=0.0, le=0.5)
+    # deliveries to this class may set `token_scope: shared` (tokens equal across recipients)
+    shared_tokens: GrantSpec | None = None
+    # masked payment cards keep their first six digits (issuer number) beside the last four
+    card_first_six: GrantSpec | None = None
+
+    @field_validator("shared_tokens", "card_first_six", mode="before")
+    @classmethod
+    def _grant_needs_a_clause(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise PydanticCustomError(
+                "grant",
+                "a grant names the clause that allows it: write {citation: {section: ..., "
+                "quote: ...}} instead of true/false (leave the key out to withhold it)",
+            )
+        return value
 
 
 class RuleSpec(_Strict):

@@ -19,6 +19,10 @@ class KeySourceError(RedactionError):
     """The key source is malformed or its secret could not be loaded."""
 
 
+class KeyScopeError(RedactionError):
+    """A token scope was asked for without a recipient name, or of a key already scoped."""
+
+
 class PlanError(RedactionError):
     """A decision cannot be turned into an operator (several problems are reported at once)."""
 
@@ -57,3 +61,11 @@ class RowBalanceError(RedactionError):
 
 class ReidentificationError(RedactionError):
     """Re-identification was refused (no legal basis, field not encrypted, or bad value)."""
+
+
+class DictionaryError(RedactionError):
+    """A delivery's `_dictionary.json` is unreadable or does not match its JSON Schema."""
+
+
+class DictionaryNotFoundError(DictionaryError):
+    """The folder given is not a delivery folder holding a data dictionary."""

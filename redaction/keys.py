@@ -4,6 +4,10 @@ A key is any string of at least `MIN_KEY_CHARS` characters (its UTF-8 bytes are 
 material), read from an environment variable (default `TELEPRIVACY_KEY`) or from a named Prefect
 Secret block through an injected `secret_loader` — `redaction/` never imports Prefect.
 Operators never see the master key: each gets its own sub-key, HMAC-SHA-256(master, label).
+
+Token scope: a delivery's operators get the key of its recipient (`Key.for_recipient`), so the
+same value has a different token for each recipient and two recipients cannot join their
+deliveries; the master key itself is the shared scope (`token_scope: shared`).
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from redaction.errors import KeySourceError, MissingKeyError, WeakKeyError
+from redaction.errors import KeyScopeError, KeySourceError, MissingKeyError, WeakKeyError
 
 DEFAULT_KEY_ENV = "TELEPRIVACY_KEY"
 MIN_KEY_CHARS = 32
 _KEY_ID_LABEL = b"teleprivacy-key-id"
+_RECIPIENT_SCOPE_LABEL = b"teleprivacy/scope/recipient\x00"  # no sub-key label holds NUL
 _HOW = (
     f"set {{env}} to a random string of at least {MIN_KEY_CHARS} characters "
     "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), "
@@ -31,17 +36,36 @@ SecretLoader = Callable[[str], str]
 
 @dataclass(frozen=True, eq=False)
 class Key:
-    """A master key. `key_id` is a public fingerprint; the bytes never appear in repr/str."""
+    """A master key, or one recipient's scope of it (`for_recipient`). `key_id` is the master
+    key's public fingerprint; the bytes never appear in repr/str."""
 
     key_id: str
     _material: bytes = field(repr=False)
+    recipient: str | None = None  # the token scope; None: the master key (shared scope)
 
     def derive(self, label: str) -> bytes:
-        """A 32-byte sub-key for one purpose: HMAC-SHA-256(master, "teleprivacy/" + label)."""
+        """A 32-byte sub-key for one purpose: HMAC-SHA-256(key, "teleprivacy/" + label)."""
         return hmac.new(self._material, b"teleprivacy/" + label.encode(), hashlib.sha256).digest()
 
+    def for_recipient(self, recipient: str) -> Key:
+        """The key of `recipient`'s token scope: HMAC-SHA-256(master, scope label + name), the
+        name with whitespace collapsed and case folded (`Acme Analytics` = `acme  analytics`).
+        Its sub-keys differ per recipient and are the same for every delivery to one; it holds
+        no master key bytes."""
+        name = " ".join(recipient.split()).casefold()
+        if not name:
+            raise KeyScopeError("a recipient token scope needs the recipient's name; got a blank")
+        if self.recipient is not None:
+            raise KeyScopeError(
+                f"the key is already scoped to recipient {self.recipient!r}; derive every "
+                "recipient's scope from the master key"
+            )
+        material = hmac.new(self._material, _RECIPIENT_SCOPE_LABEL + name.encode(), hashlib.sha256)
+        return Key(key_id=self.key_id, _material=material.digest(), recipient=name)
+
     def __repr__(self) -> str:
-        return f"Key(key_id={self.key_id!r})"
+        scope = f", recipient={self.recipient!r}" if self.recipient is not None else ""
+        return f"Key(key_id={self.key_id!r}{scope})"
 
     __str__ = __repr__
 

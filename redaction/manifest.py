@@ -1,9 +1,9 @@
 """What produced a delivered file, so a re-run over unchanged inputs reuses it.
 
 A manifest holds a fingerprint of everything that decides the output's bytes — input file
-checksums, the plan (fields, verdicts, operators, parameters, row filters, key id), output
-format, how CSV inputs are read (header or not), batch size and the caller's tag (the code
-version; a policy change reaches the plan) — plus the delivery's result.
+checksums, the plan (fields, verdicts, operators, parameters, row filters, key id, token scope
+and recipient), output format, how CSV inputs are read (header or not), batch size and the
+caller's tag (the code version; a policy change reaches the plan) — plus the delivery's result.
 A later run with the same fingerprint, whose output file still has the recorded SHA-256, returns
 that result instead of reading the inputs again. Anything else runs the delivery again: a changed
 file, policy, key or code, or an output that was moved or edited. Manifests hold counts,
@@ -31,6 +31,7 @@ from detectors.reading import file_sha256
 from redaction.plan import RedactionPlan
 from redaction.results import DeliveryOutcome, DeliveryResult, FieldOutput, ResidualFinding
 from redaction.risk import Diversity, RiskFigures
+from storage import Location, as_location
 
 logger = logging.getLogger(__name__)
 MANIFEST_VERSION = 1
@@ -39,7 +40,7 @@ SUFFIX = ".manifest.json"
 
 def fingerprint(
     plan: RedactionPlan,
-    inputs: Sequence[Path],
+    inputs: Sequence[Location | str],
     fmt: str,
     input_format: str | None,
     batch_size: int,
@@ -61,6 +62,8 @@ def fingerprint(
         "tag": tag,
         "delivery": plan.delivery,
         "key_id": plan.key_id,
+        # another recipient or scope is another key: its tokens must never be reused
+        "token_scope": [str(plan.token_scope), plan.recipient],
         "columns": columns,
         "row_filters": [repr(f) for f in plan.row_filters],
         "output_schema": str(plan.output_schema),
@@ -69,7 +72,7 @@ def fingerprint(
         "batch_size": batch_size,
         "header": header,
         "column_names": list(column_names) if column_names is not None else None,
-        "inputs": [[Path(p).name, file_sha256(Path(p))] for p in inputs],
+        "inputs": [[as_location(p).name, file_sha256(p)] for p in inputs],
         "reading": {k: str(v) for k, v in sorted((reading or {}).items())},
     }
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()

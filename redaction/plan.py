@@ -5,7 +5,8 @@ Output schema (stable for a plan, written as is to every output file):
 - `allow` keeps the input type; `redact` keeps non-string types (all null) and writes strings;
 - `pseudonymize`, `encrypt_fpe`, `mask` and free-text columns are strings;
 - `generalize` keeps timestamp/date types for `level`, gives int32 for `to: year` on dates, and
-  strings otherwise.
+  strings otherwise;
+- each field's metadata says what was done to it (`description`, `redaction.dictionary`).
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from policy.decisions import (
     FieldDecision,
     OperatingPoint,
     RowFilter,
+    TokenScope,
     Verdict,
 )
+from redaction.dictionary import describe_column, join_scope
 from redaction.errors import (
     DeliveryDeniedError,
     InputSchemaError,
@@ -99,6 +102,10 @@ class RedactionPlan:
     sensitive: tuple[str, ...] = ()
     min_k: int | None = None
     max_suppression: float = 0.01
+    # whose key the tokens and FPE ciphertexts are made with: the recipient's scope (default)
+    # or the master key (`shared`); see `scoped_key`
+    recipient: str = ""
+    token_scope: TokenScope = TokenScope.RECIPIENT
 
     @property
     def field_outputs(self) -> tuple[FieldOutput, ...]:
@@ -141,6 +148,8 @@ def build_plan(
     _check_columns(decision, schema)
     decided = {d.field: d for d in decision.fields}
     _check_key(decision, key)
+    master_id = key.key_id if key is not None else None
+    key = scoped_key(key, decision)
     problems: list[RedactionError] = []
     columns: list[PlannedColumn] = []
     memories = MemoryBank()
@@ -154,8 +163,18 @@ def build_plan(
             problems.append(exc)
     if problems:
         _raise_all(problems)
+    # Each delivered field says what was done to it (the data dictionary's `description`).
+    scope = join_scope(decision, master_id)
     output = pa.schema(
-        [pa.field(c.field, c.output_type) for c in columns if not c.dropped],
+        [
+            pa.field(
+                c.field,
+                c.output_type,
+                metadata=describe_column(c, decided[c.field], scope).field_metadata(),
+            )
+            for c in columns
+            if not c.dropped
+        ],
         metadata={b"teleprivacy.delivery": decision.delivery.encode()},
     )
     return RedactionPlan(
@@ -165,12 +184,24 @@ def build_plan(
         row_filters=decision.row_filters,
         input_schema=schema,
         output_schema=output,
-        key_id=key.key_id if key is not None else None,
+        key_id=master_id,
         quasi_identifiers=tuple(q for q in decision.quasi_identifiers if q in output.names),
         sensitive=tuple(s for s in decision.sensitive if s in output.names),
         min_k=decision.min_k,
         max_suppression=decision.max_suppression,
+        recipient=decision.recipient,
+        token_scope=decision.token_scope,
     )
+
+
+def scoped_key(key: Key | None, decision: DeliveryDecision) -> Key | None:
+    """The key a delivery's keyed operators derive from: its recipient's scope, so that two
+    recipients' tokens for one value differ (`Key.for_recipient`), or the master key when the
+    delivery opts in to `token_scope: shared` (policy allows that only where the pack grants
+    it)."""
+    if key is None or decision.token_scope is TokenScope.SHARED:
+        return key
+    return key.for_recipient(decision.recipient)
 
 
 def apply_plan(plan: RedactionPlan, batch: pa.RecordBatch) -> pa.RecordBatch:

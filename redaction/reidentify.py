@@ -1,8 +1,13 @@
 """Reverse format-preserving encryption for an authorised request, with an audit trail.
 
 Only `encrypt_fpe` values can be reversed (HMAC pseudonyms cannot, by design). Each call needs a
-non-empty legal basis and appends one JSON line to the audit log: time, field, count, legal basis
-and key id — never the values.
+non-empty legal basis and appends one JSON line to the audit log: time, field, count, legal basis,
+key id and token scope — never the values.
+
+Ciphertexts are made with the key of the delivery's token scope (`Key.for_recipient`): the caller
+names the recipient the values were delivered to, or `None` for a `token_scope: shared`
+delivery. FF3-1 decrypts under any key, so the wrong scope gives other digits, not an error:
+the scope is a required argument, never a default.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from policy.decisions import TokenScope
 from redaction.errors import ReidentificationError
 from redaction.keys import Key
 from redaction.operators.fpe import cipher_for
@@ -23,8 +29,11 @@ def reidentify(
     field: str,
     legal_basis: str,
     audit_log: Path,
+    *,
+    recipient: str | None,
 ) -> list[str]:
-    """Decrypt FPE `values` of `field` (the tweak depends on it); audited, refused without basis."""
+    """Decrypt FPE `values` of `field` (the tweak depends on it) delivered to `recipient` (None:
+    a shared-scope delivery); audited, refused without basis."""
     if not legal_basis or not legal_basis.strip():
         raise ReidentificationError(
             "re-identification needs a legal basis (e.g. a warrant or court order reference); "
@@ -32,7 +41,13 @@ def reidentify(
         )
     if not field.strip():
         raise ReidentificationError("re-identification needs the field the values come from")
-    cipher = cipher_for(key, field)
+    if recipient is not None and not recipient.strip():
+        raise ReidentificationError(
+            "re-identification needs the recipient the values were delivered to (tokens are "
+            "scoped per recipient), or no recipient for a token_scope: shared delivery"
+        )
+    scoped = key.for_recipient(recipient) if recipient is not None else key
+    cipher = cipher_for(scoped, field)
     out = []
     for index, value in enumerate(values):
         plain = cipher.decrypt(value)
@@ -49,6 +64,8 @@ def reidentify(
         "count": len(out),
         "legal_basis": legal_basis.strip(),
         "key_id": key.key_id,
+        "token_scope": str(TokenScope.SHARED if recipient is None else TokenScope.RECIPIENT),
+        "recipient": scoped.recipient,
     }
     audit_log = Path(audit_log)
     audit_log.parent.mkdir(parents=True, exist_ok=True)

@@ -178,6 +178,7 @@ def build_delivery_report(
         output_path=ran.output_path if ran else None,
         output_sha256=ran.output_sha256 if ran else None,
         key_id=ran.key_id if ran else None,
+        token_scope=dec.token_scope,
         verification=_verification(ran),
         blockers=blockers,
         unblock=unblock,

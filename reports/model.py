@@ -17,9 +17,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from policy.decisions import TokenScope
 from reports.errors import ReportInputError
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 class RunStatus(StrEnum):
@@ -318,6 +319,7 @@ class DeliveryReport:
     output_path: str | None
     output_sha256: str | None
     key_id: str | None
+    token_scope: TokenScope  # tokens scoped to the recipient, or shared across recipients
     verification: Verification | None  # None when the delivery never ran
     blockers: tuple[str, ...]  # what stopped it; empty when delivered
     unblock: tuple[str, ...]  # what would let it through

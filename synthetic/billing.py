@@ -34,7 +34,7 @@ COLUMN_LABELS: dict[str, list[str]] = {
     "plan": [],
     "amount": [],
     "currency": [],
-    "invoice_date": [E.DATE_TIME],
+    "invoice_date": [E.BILLING_DATE],
     "mailing_opt_in": [],
     "third_party_consent": [],
     "notes": [],

@@ -32,6 +32,14 @@ DATE_TIME = ValueClassifier(
     name_hint=r"date|time|stamp|(^|_)(start|end|answer|created|updated|at|when)(_|$)",
 )
 
+BILLING_DATE = ValueClassifier(
+    entities.BILLING_DATE,
+    shapes=DATE_TIME.shapes,
+    name_hint=r"(^|_)(invoice|invoiced|bill|billing|billed|due|payment|paid|statement|period)"
+    r"(_|$)",
+    needs_hint=True,
+)
+
 DATE_OF_BIRTH = ValueClassifier(
     entities.DATE_OF_BIRTH,
     shapes=(Shape(ISO_DATE), Shape(DMY_DATE), Shape(COMPACT_DATE)),

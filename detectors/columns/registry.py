@@ -29,7 +29,7 @@ CLASSIFIERS: Mapping[str, ValueClassifier] = MappingProxyType(
             device.IMEI, device.IMSI, device.ICCID,
             address.STREET_ADDRESS, address.POSTAL_CODE,
             person.PERSON, person.LOCATION,
-            dates.DATE_TIME, dates.DATE_OF_BIRTH, dates.TIME_ID,
+            dates.DATE_TIME, dates.DATE_OF_BIRTH, dates.TIME_ID, dates.BILLING_DATE,
             government_id.CA_SIN,
         )
     }
@@ -46,7 +46,8 @@ _PRECEDENCE = (entities.CREDIT_CARD, entities.ICCID, entities.IMSI, entities.IME
 # A more specific entity found in a column hides the general one it implies.
 SUBSUMES: Mapping[str, frozenset[str]] = MappingProxyType(
     {
-        entities.DATE_OF_BIRTH: frozenset({entities.DATE_TIME}),
+        entities.DATE_OF_BIRTH: frozenset({entities.DATE_TIME, entities.TIME_ID}),
+        entities.BILLING_DATE: frozenset({entities.DATE_TIME, entities.TIME_ID}),
         # a column of timestamps is DATE_TIME even where its values also read as a dated id
         entities.DATE_TIME: frozenset({entities.TIME_ID}),
         entities.CARD_EXPIRY: frozenset({entities.DATE_TIME}),

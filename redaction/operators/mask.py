@@ -2,6 +2,8 @@
 
 Only letters and digits count and get masked; separators stay. Caps per entity: payment cards
 show at most the first 6 and last 4 digits (PCI DSS 3.4), phone numbers at most the last 2.
+Without params a card shows its last 4 digits only: the first 6 are for the recipients a pack
+grants them (`card_first_six`), and policy then says so in the params.
 When a value has no more characters than would be kept, all of them are masked. Characters
 already used as masks (`•*#xX`) stay and take their slot, so masking is idempotent.
 """
@@ -27,7 +29,7 @@ CAPS: Mapping[str, tuple[int, int]] = {
     entities.PHONE_NUMBER: (0, 2),
 }
 DEFAULTS: Mapping[str, tuple[int, int]] = {
-    entities.CREDIT_CARD: (6, 4),
+    entities.CREDIT_CARD: (0, 4),
     entities.PHONE_NUMBER: (0, 2),
 }
 

@@ -136,6 +136,10 @@ NORMALISERS: Mapping[str, Callable[[str], str]] = {
     entities.IBAN_CODE: lambda v: re.sub(r"\s", "", v).upper(),
     entities.CA_SIN: digits_only,  # 130 692 544, 130-692-544, 130692544: one token
     entities.TIME_ID: lambda v: v.strip(),
+    # device ids are written grouped or not (`35-209900-176148-1`): one device, one token
+    entities.IMEI: digits_only,
+    entities.IMSI: digits_only,
+    entities.ICCID: digits_only,
 }
 
 

@@ -37,6 +37,7 @@ def test_demo_decisions() -> None:
     status = {d.delivery: d.status for d in decisions}
     assert status == {
         "cdr-quality": DeliveryStatus.PROCEED,
+        "billing-quality": DeliveryStatus.PROCEED,
         "billing-debt": DeliveryStatus.PROCEED,
         "billing-marketing": DeliveryStatus.DENIED,
         "billing-partner-offers": DeliveryStatus.PROCEED,

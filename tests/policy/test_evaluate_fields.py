@@ -78,9 +78,9 @@ CASES: list[tuple[str, str, str, str, str, Verdict, str | None, dict[str, Any]]]
     # ... and no more (§6: what collecting needs): account numbers keep the third-party default
     ("voipms", "billing", "debt_collector", "debt_recovery", "account", V.PSEUDONYMIZE,
      "pseudonymize", {}),
-    # ... card numbers masked, bank accounts redacted
+    # ... card numbers masked to their last 4 digits, bank accounts redacted
     ("voipms", "billing", "debt_collector", "debt_recovery", "card", V.MASK, "mask",
-     {"keep_first": 6, "keep_last": 4}),
+     {"keep_first": 0, "keep_last": 4}),
     ("voipms", "billing", "debt_collector", "debt_recovery", "iban", V.REDACT, "redact", {}),
     # ... undeclared PII in free-text notes: spans redacted
     ("voipms", "billing", "debt_collector", "debt_recovery", "notes", V.REDACT, "redact", {}),
@@ -92,7 +92,7 @@ CASES: list[tuple[str, str, str, str, str, Verdict, str | None, dict[str, Any]]]
     # internal order processing: names in clear, cards masked, notes readable
     ("voipms", "billing", "internal", "order_processing", "name", V.ALLOW, None, {}),
     ("voipms", "billing", "internal", "order_processing", "card", V.MASK, "mask",
-     {"keep_first": 6, "keep_last": 4}),
+     {"keep_first": 0, "keep_last": 4}),
     ("voipms", "billing", "internal", "order_processing", "notes", V.ALLOW, None, {}),
     # payment processor for an order: the card in clear, unnamed categories pseudonymized
     ("voipms", "billing", "payment_processor", "order_fulfilment", "card", V.ALLOW, None, {}),

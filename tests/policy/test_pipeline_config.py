@@ -72,8 +72,8 @@ def test_demo_config_loads() -> None:
     """The shipped demo config is valid against the bundled voipms pack."""
     config = load_config(DEMO)
     assert [d.recipient_class for d in config.deliveries] == [
-        "analytics_vendor", "debt_collector", "marketing_partner", "marketing_partner",
-        "order_fulfilment_provider", "law_enforcement"]
+        "analytics_vendor", "debt_collector", "analytics_vendor", "marketing_partner",
+        "marketing_partner", "order_fulfilment_provider", "law_enforcement"]
 
 
 def test_pack_path_resolves_against_the_config(tmp_path: Path) -> None:
@@ -124,7 +124,7 @@ PURPOSES = ("identify_customer, personalize_content, site_updates, improve_conte
         # an unknown key inside a delivery
         (GOOD.replace("    format: csv\n", "    format: csv\n    colour: red\n"),
          ["deliveries[0].colour: unknown key; known keys: name, dataset, recipient, "
-          "recipient_class, purpose, fields, legal_basis, format"]),
+          "recipient_class, purpose, fields, legal_basis, format, token_scope"]),
         # a delivery of a dataset that is not declared
         (GOOD.replace("dataset: cdr", "dataset: cdrs"),
          ["deliveries[0].dataset: unknown dataset 'cdrs'; known: cdr, tickets"]),

@@ -53,12 +53,17 @@ def test_redact_non_strings_become_null_of_the_same_type():
 
 
 # --- mask -----------------------------------------------------------------------------------
+SIX_FOUR = {"keep_first": 6, "keep_last": 4}
+
+
 @pytest.mark.parametrize(
     ("entity", "params", "value", "expected"),
     [
-        ("CREDIT_CARD", {}, "4111111111111111", "411111••••••1111"),  # PCI default 6/4
-        ("CREDIT_CARD", {}, "4111-1111-1111-1111", "4111-11••-••••-1111"),  # separators kept
-        ("CREDIT_CARD", {}, "411111••••••1111", "411111••••••1111"),  # already masked
+        ("CREDIT_CARD", {}, "4111111111111111", "••••••••••••1111"),  # default: last 4 only
+        ("CREDIT_CARD", SIX_FOUR, "4111111111111111", "411111••••••1111"),  # PCI cap 6/4
+        ("CREDIT_CARD", SIX_FOUR, "4111-1111-1111-1111", "4111-11••-••••-1111"),  # separators
+        ("CREDIT_CARD", SIX_FOUR, "411111••••••1111", "411111••••••1111"),  # already masked
+        ("CREDIT_CARD", {}, "411111••••••1111", "••••••••••••1111"),  # 6/4 → last 4: masked more
         ("CREDIT_CARD", {}, "XXXX-XXXX-XXXX-1111", "XXXX-XXXX-XXXX-1111"),  # legacy mask kept
         ("CREDIT_CARD", {}, "•••••••••••••••1234567890", "•••••••••••••••••••••7890"),  # slots
         ("PHONE_NUMBER", {}, "+1 (514) 555-0123", "+• (•••) •••-••23"),  # last 2 only

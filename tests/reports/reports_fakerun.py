@@ -21,6 +21,7 @@ from policy.decisions import (
     DeliveryStatus,
     FieldDecision,
     RowFilter,
+    TokenScope,
     Verdict,
 )
 from redaction.results import DeliveryOutcome, DeliveryResult, FieldOutput, ResidualFinding
@@ -245,6 +246,7 @@ def decisions() -> list[DeliveryDecision]:
         legal_basis="contract (ToS 7.2)",
         status=DeliveryStatus.PROCEED,
         citation=SHARE,
+        token_scope=TokenScope.SHARED,  # the other deliveries keep the default, per recipient
         fields=(
             _fd(
                 "account_id",

@@ -88,6 +88,17 @@ def test_secret_params_withheld_key_id_kept(report: RunReport) -> None:
     assert dict(email.params) == {"key_id": "k-7f3a9c", "salt": "[withheld]"}
 
 
+def test_each_delivery_records_its_token_scope(report: RunReport) -> None:
+    """deliveries[].token_scope comes from the decision: per recipient unless shared."""
+    scopes = {d["name"]: d["token_scope"] for d in report.to_dict()["deliveries"]}
+    assert scopes == {
+        "billing-to-collections": "shared",  # the fake run's one opt-in
+        "billing-to-marketing": "recipient",
+        "cdr-to-fraud-analytics": "recipient",
+        "tickets-to-ml-vendor": "recipient",
+    }
+
+
 def test_dataset_without_info_or_profile() -> None:
     """A profile with no DatasetInfo has unknown size/digest; an info with no profile no fields."""
     infos = [i for i in fake.dataset_infos() if i.name != "cdr"]

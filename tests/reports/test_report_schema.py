@@ -34,7 +34,7 @@ def test_schema_is_valid_2020_12_with_id_and_version_const() -> None:
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"].endswith("report.schema.json")
-    assert schema["properties"]["schema_version"]["const"] == "1.2"
+    assert schema["properties"]["schema_version"]["const"] == "1.3"
 
 
 def test_every_property_is_described() -> None:
@@ -55,7 +55,7 @@ def test_written_json_validates(report: RunReport, tmp_path: Path) -> None:
     data = json.loads(paths.json.read_text("utf-8"))
     Draft202012Validator(report_schema()).validate(data)
     assert next(iter(data)) == "schema_version"
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.3"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.html", "report.json"]
 
 
