@@ -106,10 +106,14 @@ class DatasetProfile:
 
 @dataclass(frozen=True)
 class InputFingerprint:
-    """One input file as it was read: where, how big, when written, and its content digest."""
+    """One input file as it was read: where, how big, when written, and its content digest.
+
+    For an object (`s3://…`): inode 0, `version` its ETag (and version id), and `sha256` a digest
+    of version and size (`detectors.reading.file_sha256`)."""
 
     path: str
     size: int
     mtime_ns: int
     inode: int
     sha256: str
+    version: str = ""  # an object's ETag and version id; "" for a local file

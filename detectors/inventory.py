@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from pathlib import Path
 
 import pyarrow as pa
 
 from detectors.findings import DatasetProfile, EntityEvidence
 from detectors.reading import file_sha256, read_batches
+from storage import Location, as_location
 
 
 def read_schema(
-    path: Path,
+    path: Location | str,
     fmt: str | None = None,
     header: bool = True,
     column_names: Sequence[str] | None = None,
@@ -32,15 +32,16 @@ def read_schema(
     return next(iter(batches)).schema
 
 
-def dataset_sha256(paths: Sequence[Path], digests: Sequence[str] | None = None) -> str:
+def dataset_sha256(paths: Sequence[Location | str], digests: Sequence[str] | None = None) -> str:
     """One SHA-256 over the names and contents of a dataset's files, in the given order.
 
     `digests` (one per path) are the files' SHA-256 as profiled: the report vouches for the data
-    that was profiled and delivered, not for whatever the path holds later."""
+    that was profiled and delivered, not for whatever the path holds later. An object's digest is
+    the one `file_sha256` gives it (ETag, version id and size)."""
     digest = hashlib.sha256()
     for i, path in enumerate(paths):
-        content = digests[i] if digests is not None else file_sha256(Path(path))
-        digest.update(f"{Path(path).name}:{content}\n".encode())
+        content = digests[i] if digests is not None else file_sha256(path)
+        digest.update(f"{as_location(path).name}:{content}\n".encode())
     return digest.hexdigest()
 
 

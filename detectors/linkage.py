@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -34,6 +33,7 @@ import pyarrow.compute as pc
 from detectors import entities
 from detectors.findings import DatasetProfile, EntityEvidence, FieldKind, FieldProfile
 from detectors.reading import read_batches
+from storage import Location, as_location
 
 SKETCH_CAP = 4096  # hashes kept per column: containment within a few percent
 MIN_SHARED = 20  # fewer shared distinct values are chance (plans, regions, small counters)
@@ -117,7 +117,7 @@ class LinkInput:
     """One profiled dataset and how to read its files again."""
 
     profile: DatasetProfile
-    paths: Sequence[Path]
+    paths: Sequence[Location]
     fmt: str | None = None
     header: bool = True
     column_names: Sequence[str] | None = None
@@ -135,6 +135,36 @@ def candidate_columns(profile: DatasetProfile) -> list[str]:
     return [f.column for f in profile.fields if _candidate(f)]
 
 
+def _sources(profile: DatasetProfile) -> list[str]:
+    """Columns that may link to another dataset: candidates with no entity found."""
+    return [f.column for f in profile.fields if _candidate(f) and not f.entity_types]
+
+
+def _targets(profile: DatasetProfile) -> list[str]:
+    """Columns another dataset's column may link to: identifiers, or any candidate beside one."""
+    beside = any(set(f.entity_types) & DIRECT for f in profile.fields)
+    return [f.column for f in profile.fields if _candidate(f) and (beside or f.entity_types)]
+
+
+def needed_columns(
+    profiles: Sequence[DatasetProfile], id_like: Mapping[str, Collection[str]] | None = None
+) -> dict[str, list[str]]:
+    """Per dataset, the columns worth reading: sources only where another dataset has targets,
+    targets only where another dataset has sources (one CDR beside a billing export whose
+    columns are all identified reads nothing); only `id_like` columns when given."""
+    keep = (lambda name, cols: cols) if id_like is None else (
+        lambda name, cols: [c for c in cols if c in id_like.get(name, ())])  # fmt: skip
+    sources = {p.dataset: keep(p.dataset, _sources(p)) for p in profiles}
+    targets = {p.dataset: keep(p.dataset, _targets(p)) for p in profiles}
+    needed = {}
+    for p in profiles:
+        others = [o for o in sources if o != p.dataset]
+        want = sources[p.dataset] if any(targets[o] for o in others) else []
+        want += targets[p.dataset] if any(sources[o] for o in others) else []
+        needed[p.dataset] = list(dict.fromkeys(want))
+    return needed
+
+
 def _candidate(f: FieldProfile) -> bool:
     if f.kind is not FieldKind.STRUCTURED or not f.arrow_type.startswith(_ID_TYPES):
         return False
@@ -142,18 +172,18 @@ def _candidate(f: FieldProfile) -> bool:
     return not found or bool(found & DIRECT)
 
 
-def sketch_dataset(source: LinkInput, key: str) -> dict[str, IdSketch]:
-    """Read the candidate columns of every file of `source` and sketch them."""
-    columns = candidate_columns(source.profile)
+def sketch_dataset(
+    source: LinkInput, key: str, columns: Sequence[str] | None = None
+) -> dict[str, IdSketch]:
+    """Read `columns` (default: the candidates) of every file of `source` and sketch them; a
+    column whose first batch is not mostly ids is not read further."""
+    columns = list(candidate_columns(source.profile) if columns is None else columns)
     sketches: dict[str, IdSketch] = {}
     if not columns:
         return sketches
     left = source.max_rows
     for path in source.paths:
-        for batch in read_batches(
-            Path(path), source.fmt, columns=columns, header=source.header,
-            column_names=source.column_names, encoding=source.encoding,
-        ):  # fmt: skip
+        for batch in _batches(source, path, columns):
             if left is not None:
                 batch, left = batch.slice(0, left), left - min(left, batch.num_rows)
             for name in batch.schema.names:
@@ -161,6 +191,25 @@ def sketch_dataset(source: LinkInput, key: str) -> dict[str, IdSketch]:
             if left == 0:
                 return sketches
     return sketches
+
+
+def id_like_columns(source: LinkInput, key: str, columns: Sequence[str]) -> set[str]:
+    """The `columns` whose first batch is mostly ids: the rest is not worth reading in full."""
+    if not columns or not source.paths:
+        return set()
+    probe: dict[str, IdSketch] = {}
+    for batch in _batches(source, source.paths[0], columns):
+        for name in batch.schema.names:
+            _sketch_column(batch.column(name), name, key, probe)
+        break
+    return {c for c, sketch in probe.items() if _ids(sketch)}
+
+
+def _batches(source: LinkInput, path: object, columns: Sequence[str]) -> Iterator[pa.RecordBatch]:
+    return read_batches(
+        as_location(path), source.fmt, columns=list(columns), header=source.header,
+        column_names=source.column_names, encoding=source.encoding,
+    )  # fmt: skip
 
 
 def _sketch_column(array: pa.Array, name: str, key: str, sketches: dict[str, IdSketch]) -> None:
@@ -293,6 +342,11 @@ def link_datasets(
     if len(profiles) < 2:
         return profiles, []
     key = hash_key(secret)
-    sketches = {s.profile.dataset: sketch_dataset(s, key) for s in sources}
+    first = needed_columns([s.profile for s in sources])
+    id_like = {s.profile.dataset: id_like_columns(s, key, first[s.profile.dataset])
+               for s in sources}  # fmt: skip
+    needed = needed_columns([s.profile for s in sources], id_like)
+    sketches = {s.profile.dataset: sketch_dataset(s, key, needed[s.profile.dataset])
+                for s in sources}  # fmt: skip
     links = find_links(profiles, sketches)
     return apply_links(profiles, links), links

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -38,6 +37,7 @@ from detectors.quarantine import Quarantine
 from detectors.reading import read_batches
 from detectors.settings import DetectionSettings
 from detectors.sweep import sweep_values
+from storage import Location, as_location
 
 STRUCTURED_DOMINANT = 0.5  # a structured entity this common makes the column structured
 MIN_TEXT_ROWS = 2
@@ -49,7 +49,7 @@ _ROW = "__teleprivacy_row__"
 def profile_dataset(
     name: str,
     kind: str,
-    paths: Sequence[Path],
+    paths: Sequence[Location | str],
     sample_rows: int | None = None,
     settings: DetectionSettings | None = None,
     quarantine: Quarantine | None = None,
@@ -69,7 +69,7 @@ def profile_dataset(
     settings = settings or DetectionSettings()
     quarantine = quarantine if quarantine is not None else Quarantine()
     limit = sample_rows or settings.sample_rows
-    inputs = tuple(fingerprint(Path(p)) for p in paths)
+    inputs = tuple(fingerprint(p) for p in paths)
     swept = FullSweep(settings)
     sample, rows_read = sample_table(
         paths, limit, fmt=fmt, quarantine=quarantine, header=header, column_names=column_names,
@@ -98,7 +98,7 @@ def profile_dataset(
 
 
 def sample_table(
-    paths: Sequence[Path],
+    paths: Sequence[Location | str],
     limit: int,
     fmt: str | None = None,
     quarantine: Quarantine | None = None,
@@ -119,8 +119,8 @@ def sample_table(
         if read_rows is not None and seen >= read_rows:
             break
         for batch in read_batches(
-            Path(path), fmt=fmt, quarantine=quarantine, header=header, column_names=column_names,
-            encoding=encoding,
+            as_location(path), fmt=fmt, quarantine=quarantine, header=header,
+            column_names=column_names, encoding=encoding,
         ):  # fmt: skip
             schema = schema or batch.schema
             if sweep is not None:

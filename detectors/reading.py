@@ -52,6 +52,7 @@ import pyarrow.parquet as pq
 from detectors.errors import SettingsError, UnreadableFileError, UnsupportedFormatError
 from detectors.quarantine import Quarantine, QuarantineClass
 from detectors.validators import parse_phone
+from storage import Location, ObjectPath, as_location, file_state, open_random_access, open_stream
 
 FORMATS = ("csv", "parquet", "jsonl")
 _EXTENSIONS = {
@@ -94,22 +95,30 @@ _FIELD_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
 _NOT_LINE_END = re.compile(rb"[^\r\n]")
 
 
-_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+_DIGESTS: dict[tuple[str, int, int, int | str], str] = {}
 _DIGESTS_MAX = 4_096
 
 
-def file_sha256(path: Path, chunk_size: int = 1 << 20) -> str:
+def file_sha256(path: Location | str, chunk_size: int = 1 << 20) -> str:
     """SHA-256 hex digest of a file, read in chunks so any size fits in memory.
 
     A run hashes each input several times (profile cache key, report checksum, delivery
     manifest): the digest is remembered per path, inode, size and modification time (ns), so an
     unchanged file is read once per process and a rewritten one is hashed again.
+
+    An object (`s3://…`) is not read for this: its digest is the SHA-256 of its ETag, version id
+    and size (`storage.FileState.version`), the store's own identity of its bytes, which changes
+    whenever they do; reading a large object again only to hash it would double its transfer.
     """
-    stat = Path(path).stat()
-    key = (str(Path(path).resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    location = as_location(path)
+    if isinstance(location, ObjectPath):
+        state = file_state(location)
+        return hashlib.sha256(f"{state.version}|{state.size}".encode()).hexdigest()
+    stat = location.stat()
+    key = (str(location.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
     digest = _DIGESTS.get(key)
     if digest is None:
-        digest = _hash_file(Path(path), chunk_size)
+        digest = _hash_file(location, chunk_size)
         if len(_DIGESTS) >= _DIGESTS_MAX:
             _DIGESTS.clear()
         _DIGESTS[key] = digest
@@ -124,9 +133,9 @@ def _hash_file(path: Path, chunk_size: int) -> str:
     return digest.hexdigest()
 
 
-def detect_format(path: Path, fmt: str | None = None) -> tuple[str, str | None]:
+def detect_format(path: Location | str, fmt: str | None = None) -> tuple[str, str | None]:
     """The reader format (csv/parquet/jsonl) and stream compression for `path`."""
-    suffixes = [s.lower() for s in Path(path).suffixes]
+    suffixes = [s.lower() for s in as_location(path).suffixes]
     compression = _COMPRESSIONS.get(suffixes[-1]) if suffixes else None
     if compression:
         suffixes = suffixes[:-1]
@@ -147,7 +156,7 @@ def detect_format(path: Path, fmt: str | None = None) -> tuple[str, str | None]:
 
 
 def read_batches(
-    path: Path,
+    path: Location | str,
     fmt: str | None = None,
     batch_size: int = 65_536,
     columns: Sequence[str] | None = None,
@@ -166,9 +175,10 @@ def read_batches(
     and JSONL bytes are decoded; without it they are detected (module docstring). Nested
     JSONL/Parquet values come out flat: struct fields as `parent.child` columns, lists and maps
     as JSON text, and a Parquet binary column that holds only UTF-8 as strings; `columns` names
-    flattened columns.
+    flattened columns. `path` is a local path or an object (`storage.ObjectPath`, e.g.
+    `s3://raw/cdr/a.csv`), streamed through the same readers (`storage.open_stream`).
     """
-    path = Path(path)
+    path = as_location(path)
     kind, compression = detect_format(path, fmt)
     codec = codec_name(encoding)
     _check_file(path)
@@ -218,7 +228,10 @@ def _empty_batch(schema: pa.Schema) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays([pa.array([], f.type) for f in schema], schema=schema)
 
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Location) -> None:
+    if isinstance(path, ObjectPath):
+        _check_object(path)
+        return
     if not path.exists():
         raise UnreadableFileError(f"{path}: file not found; expected an existing input file")
     if not path.is_file():
@@ -233,6 +246,20 @@ def _check_file(path: Path) -> None:
         ) from None
     if size == 0:
         raise UnreadableFileError(f"{path}: file is empty; expected at least one row")
+
+
+def _check_object(path: ObjectPath) -> None:
+    """`_check_file` for an object: there, not a prefix, readable (a HEAD request), not empty."""
+    try:
+        size = file_state(path).size
+    except FileNotFoundError:
+        raise UnreadableFileError(f"{path}: object not found; expected an existing input") from None
+    except IsADirectoryError:
+        raise UnreadableFileError(
+            f"{path}: is a prefix, not an object; expected an input object (or a glob)"
+        ) from None
+    if size == 0:
+        raise UnreadableFileError(f"{path}: object is empty; expected at least one row")
 
 
 def parquet_batches(
@@ -251,7 +278,7 @@ def parquet_batches(
 
 
 def _read_parquet(
-    path: Path, batch_size: int, columns: Sequence[str] | None, quarantine: Quarantine
+    path: Location, batch_size: int, columns: Sequence[str] | None, quarantine: Quarantine
 ) -> Iterator[pa.RecordBatch]:
     for batch in _parquet_batches(path, batch_size, columns):
         quarantine.saw_records(str(path), batch.num_rows)  # Parquet rows are whole records
@@ -259,10 +286,21 @@ def _read_parquet(
 
 
 def _parquet_batches(
-    path: Path, batch_size: int, columns: Sequence[str] | None
+    path: Location, batch_size: int, columns: Sequence[str] | None
+) -> Iterator[pa.RecordBatch]:
+    source = open_random_access(path)  # an object: ranged reads, one row group at a time
+    try:
+        yield from _parquet_file_batches(path, source, batch_size, columns)
+    finally:
+        if isinstance(source, pa.NativeFile):
+            source.close()
+
+
+def _parquet_file_batches(
+    path: Location, source: str | pa.NativeFile, batch_size: int, columns: Sequence[str] | None
 ) -> Iterator[pa.RecordBatch]:
     try:
-        parquet = pq.ParquetFile(path)
+        parquet = pq.ParquetFile(source)
     except (pa.ArrowException, OSError):
         raise UnreadableFileError(
             f"{path}: is not a readable Parquet file; expected Parquet (magic bytes PAR1)"
@@ -293,13 +331,13 @@ def _parquet_batches(
         raise _damaged(path) from None
 
 
-def _damaged(path: Path) -> UnreadableFileError:
+def _damaged(path: Location) -> UnreadableFileError:
     return UnreadableFileError(
         f"{path}: a Parquet row group could not be decoded; the file is damaged"
     )
 
 
-def _check_columns(path: Path, names: Sequence[str], wanted: Sequence[str] | None) -> None:
+def _check_columns(path: Location, names: Sequence[str], wanted: Sequence[str] | None) -> None:
     missing = [c for c in wanted or () if c not in names]
     if missing:
         raise UnreadableFileError(
@@ -311,7 +349,7 @@ def _check_columns(path: Path, names: Sequence[str], wanted: Sequence[str] | Non
 
 
 def _blocks(
-    path: Path, compression: str | None, block: int, quoted: bool, decoder: _Decoder
+    path: Location, compression: str | None, block: int, quoted: bool, decoder: _Decoder
 ) -> Iterator[tuple[int, bytes, bool]]:
     """Yield (first line number, UTF-8 bytes of whole lines, at end of file) blocks of `path`.
 
@@ -323,7 +361,7 @@ def _blocks(
     line = 1
     pending = b""
     try:
-        with pa.input_stream(str(path), compression=compression) as stream:
+        with open_stream(path, compression) as stream:
             while True:
                 raw = stream.read(block)
                 data = decoder.decode(raw, not raw, line + pending.count(b"\n"))
@@ -426,7 +464,7 @@ class _Decoder:
     that are not UTF-8 are quarantined), `cp1252`, `codec` (any other codec, incrementally).
     """
 
-    def __init__(self, path: Path, codec: str | None, quarantine: Quarantine | None) -> None:
+    def __init__(self, path: Location, codec: str | None, quarantine: Quarantine | None) -> None:
         self.path, self.codec, self.quarantine = path, codec, quarantine
         self.mode = ""
         self.text: codecs.IncrementalDecoder | None = None
@@ -579,7 +617,7 @@ class _Block:
 
     def __init__(
         self,
-        path: Path,
+        path: Location,
         quarantine: Quarantine,
         parse: Parse,
         reason: Callable[[str], tuple[QuarantineClass, str]],
@@ -654,7 +692,7 @@ def _join(records: list[tuple[int, bytes]]) -> bytes:
 
 
 def _read_csv(
-    path: Path,
+    path: Location,
     compression: str | None,
     block: int,
     columns: Sequence[str] | None,
@@ -854,7 +892,7 @@ def _scan_csv_line(line: bytes, in_quotes: bool) -> tuple[bool, bool]:
         pos = comma + 1
 
 
-def _take_header(path: Path, data: bytes) -> tuple[list[str], bytes]:
+def _take_header(path: Location, data: bytes) -> tuple[list[str], bytes]:
     end = data.find(b"\n") + 1 or len(data)
     try:
         text = data[:end].decode("utf-8")
@@ -870,7 +908,7 @@ def _take_header(path: Path, data: bytes) -> tuple[list[str], bytes]:
     return [name.strip() for name in row], data[end:]
 
 
-def _field_count(path: Path, data: bytes) -> int:
+def _field_count(path: Location, data: bytes) -> int:
     first = _split_records(data[: 1 << 20], quoted=True)
     try:
         text = first[0][1].decode("utf-8") if first else ""
@@ -882,7 +920,7 @@ def _field_count(path: Path, data: bytes) -> int:
     return count
 
 
-def _check_names(path: Path, names: Sequence[str]) -> None:
+def _check_names(path: Location, names: Sequence[str]) -> None:
     # Positions, not names: when line 1 was data after all, a name is a value.
     seen: dict[str, int] = {}
     for position, name in enumerate(names, start=1):
@@ -961,7 +999,7 @@ _INT64_DIGITS = 19  # int64 holds every integer of 18 digits
 _DIGIT = np.isin(np.arange(256), np.arange(ord("0"), ord("9") + 1))
 _JSON_SPACE = np.isin(np.arange(256), [9, 10, 13, 32])
 _CHANGED = re.compile(r"Column\((/[^)]*)?\) changed from")
-_LAYOUTS: dict[tuple[str, int, int, int, str | None, str | None], _JsonLayout] = {}
+_LAYOUTS: dict[tuple[str, int, int, int | str, str | None, str | None], _JsonLayout] = {}
 _LAYOUTS_MAX = 256
 _MAX_TRIALS = 16  # keys forced in one try of a run of lines before it is bisected
 
@@ -975,7 +1013,7 @@ class _JsonLayout:
 
 
 def _read_jsonl(
-    path: Path,
+    path: Location,
     compression: str | None,
     block: int,
     columns: Sequence[str] | None,
@@ -1002,7 +1040,7 @@ def _read_jsonl(
 
 
 def _jsonl_layout(
-    path: Path, compression: str | None, block: int, codec: str | None
+    path: Location, compression: str | None, block: int, codec: str | None
 ) -> _JsonLayout:
     """The schema of a whole JSONL file, one block at a time (memory: one block).
 
@@ -1011,8 +1049,7 @@ def _jsonl_layout(
     holds an integer beyond int64 anywhere, is forced: read as string everywhere, objects and
     arrays as their JSON text. All-null fields are strings. Remembered per file version.
     """
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns, codec, compression)
+    key = (*_version_key(path), codec, compression)
     layout = _LAYOUTS.get(key)
     if layout is not None:
         return layout
@@ -1047,6 +1084,16 @@ def _jsonl_layout(
         _LAYOUTS.clear()
     _LAYOUTS[key] = layout
     return layout
+
+
+def _version_key(path: Location) -> tuple[str, int, int, int | str]:
+    """What tells one version of a file from another: path, inode, size and mtime; for an
+    object, its URL, size and version (ETag, version id)."""
+    if isinstance(path, ObjectPath):
+        state = file_state(path)
+        return (str(path), 0, state.size, state.version)
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 def _big_int_keys(data: bytes) -> set[str]:
@@ -1342,7 +1389,9 @@ class HeaderDecision:
     column_names: tuple[str, ...] | None = None
 
 
-def sniff_header(path: Path, fmt: str | None = None, encoding: str | None = None) -> HeaderGuess:
+def sniff_header(
+    path: Location | str, fmt: str | None = None, encoding: str | None = None
+) -> HeaderGuess:
     """Decide whether line 1 of a CSV holds column names or a data record.
 
     Line 1 is a header when at least half of its cells read as names (short identifier-like
@@ -1352,7 +1401,7 @@ def sniff_header(path: Path, fmt: str | None = None, encoding: str | None = None
     Anything else reads as data: for privacy, a value must never become a column name. The head
     is decoded as `read_batches` decodes it (`encoding`, else detected).
     """
-    path = Path(path)
+    path = as_location(path)
     kind, compression = detect_format(path, fmt)
     if kind != "csv":
         raise UnsupportedFormatError(
@@ -1379,7 +1428,7 @@ def sniff_header(path: Path, fmt: str | None = None, encoding: str | None = None
 
 
 def resolve_header(
-    paths: Sequence[Path],
+    paths: Sequence[Location | str],
     fmt: str | None = None,
     header: HeaderOption = "auto",
     kind: str | None = None,
@@ -1397,7 +1446,7 @@ def resolve_header(
     """
     if header not in (True, False, "auto") or not isinstance(header, bool | str):
         raise SettingsError(f"header={header!r} is not supported; expected True, False or 'auto'")
-    csv_paths = [Path(p) for p in paths if detect_format(Path(p), fmt)[0] == "csv"]
+    csv_paths = [as_location(p) for p in paths if detect_format(p, fmt)[0] == "csv"]
     if header is True or not csv_paths:
         return HeaderDecision()
     guesses = [(p, sniff_header(p, fmt, encoding)) for p in csv_paths]
@@ -1444,12 +1493,12 @@ def headerless_names(count: int, kind: str | None = None) -> tuple[str, ...]:
 
 
 def _head_rows(
-    path: Path, compression: str | None, codec: str | None
+    path: Location, compression: str | None, codec: str | None
 ) -> tuple[list[list[str]], bool]:
     """The first records of a CSV as cells (decoded as `read_batches` would), and whether line 1
     is UTF-8 once decoded."""
     try:
-        with pa.input_stream(str(path), compression=compression) as stream:
+        with open_stream(path, compression) as stream:
             raw = stream.read(_SNIFF_BYTES)
     except (pa.ArrowException, OSError, EOFError):
         raise UnreadableFileError(
@@ -1518,7 +1567,7 @@ def _is_name(cell: str) -> bool:
 # --- nested values -----------------------------------------------------------------------------
 
 
-def flat_columns(path: Path, schema: pa.Schema) -> dict[str, str]:
+def flat_columns(path: Location, schema: pa.Schema) -> dict[str, str]:
     """Each column `read_batches` yields for `schema`, mapped to the top-level field it is in.
 
     Struct fields flatten to `parent.child` (recursively). Two paths flattening to one name

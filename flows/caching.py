@@ -1,19 +1,20 @@
 """Cache keys for Prefect tasks: input file checksums, settings and the code version.
 
-A re-run over unchanged files reuses the profile; a changed file, sample size or code version
-profiles again. Policy changes do not affect profiles. Deliveries are reused through
-`redaction.manifest` (input checksums, plan, format, code version), which also checks that the
-delivered file is still there, byte for byte — something a Prefect cache key cannot see.
+A re-run over unchanged files (or objects: same ETag and size) reuses the profile; a changed
+file, sample size or code version profiles again. Policy changes do not affect profiles.
+Deliveries are reused through `redaction.manifest` (input checksums, plan, format, code
+version), which also checks that the delivered file is still there, byte for byte — something a
+Prefect cache key cannot see.
 """
 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 
 from detectors.reading import file_sha256
 from reports.model import code_version
+from storage import as_location
 
 
 def profile_cache_key(context: Any, parameters: dict[str, Any]) -> str:
@@ -26,5 +27,6 @@ def profile_cache_key(context: Any, parameters: dict[str, Any]) -> str:
     digest.update(f"|{parameters.get('header')!r}|{parameters.get('column_names')!r}".encode())
     digest.update(f"|{parameters.get('encoding')!r}".encode())
     for path in parameters["files"]:
-        digest.update(f"|{Path(path).name}:{file_sha256(Path(path))}".encode())
+        # a local file's SHA-256; an object's ETag, version id and size (one HEAD request)
+        digest.update(f"|{as_location(path).name}:{file_sha256(path)}".encode())
     return digest.hexdigest()

@@ -21,6 +21,7 @@ from flows.progress import Progress
 from policy.decisions import DeliveryDecision
 from redaction.results import DeliveryResult
 from reports.model import code_version
+from storage import Location
 
 IO_RETRIES = 2
 IO_RETRY_DELAY_S = 2
@@ -38,7 +39,7 @@ IO_RETRY_DELAY_S = 2
 def profile_dataset_task(
     name: str,
     kind: str,
-    files: Sequence[Path],
+    files: Sequence[Location],
     sample_rows: int,
     fmt: str | None,
     settings: DetectionSettings | None = None,
@@ -78,7 +79,7 @@ def evaluate_policy_task(
 )
 def deliver_file_task(
     plan: redaction.RedactionPlan,
-    source: Path,
+    source: Location,
     out_dir: Path,
     part: int,
     fmt: str,

@@ -44,6 +44,7 @@ from redaction.risk import (
     withheld_rows,
 )
 from redaction.verify import OutputVerifier, read_output, written_rows
+from storage import Location, as_location, file_state
 
 logger = logging.getLogger(__name__)
 FORMATS = ("parquet", "csv")
@@ -72,7 +73,7 @@ def output_name(delivery: str, fmt: str, part: int | None = None) -> str:
 
 def deliver(
     plan: RedactionPlan,
-    inputs: Sequence[Path],
+    inputs: Sequence[Location | str],
     out_dir: Path,
     fmt: str = "parquet",
     input_format: str | None = None,
@@ -99,8 +100,10 @@ def deliver(
     without reading the inputs again (see `manifest`). `header`/`column_names` say how CSV
     inputs are read (`detectors.reading.resolve_header`), as for the schema the plan was built on.
     `profiled` (one per input) are the inputs as profiled: an input that differs before it is
-    read, or whose size, mtime or inode change while it is read, blocks the delivery (the
-    decisions were made on other data). `encoding` is the dataset's (`detectors.read_batches`).
+    read, or whose size, mtime or inode (an object: size or ETag) change while it is read, blocks
+    the delivery (the decisions were made on other data). Inputs may be objects (`s3://…`);
+    `out_dir` is a local folder (`redaction.object_publishing` uploads what is published).
+    `encoding` is the dataset's (`detectors.read_batches`).
     Rows in are the physical records the reader counted: rows read + quarantined must equal them,
     and rows read = rows out + filtered (else `RowBalanceError`). With `quarantine_limit`, more
     than that share of the records quarantined blocks the delivery (`on_quarantine: block`).
@@ -121,7 +124,7 @@ def deliver(
                            plan.delivery, len(changed))  # fmt: skip
             return _result(plan, DeliveryOutcome.BLOCKED, 0, _Counts(), 0, None,
                            reasons=tuple(changed))  # fmt: skip
-    stats_before = [_stat(Path(p)) if profiled is not None else None for p in inputs]
+    stats_before = [_stat(as_location(p)) if profiled is not None else None for p in inputs]
     if any(c.free_text and not c.dropped for c in plan.columns):
         batch_size = min(batch_size, TEXT_BATCH_ROWS)
     fingerprint = None
@@ -150,7 +153,7 @@ def deliver(
             batch
             for path in inputs
             for batch in detectors.read_batches(
-                Path(path),
+                as_location(path),
                 fmt=input_format,
                 batch_size=batch_size,
                 quarantine=quarantine,
@@ -201,9 +204,9 @@ def deliver(
             return _result(plan, DeliveryOutcome.BLOCKED, rows_in, counts, quarantine.count,
                            None, reasons=(over,))  # fmt: skip
         moved = [
-            f"input {Path(p).name} changed while it was being delivered"
+            f"input {as_location(p).name} changed while it was being delivered"
             for p, before in zip(inputs, stats_before, strict=True)
-            if before is not None and _stat(Path(p)) != before
+            if before is not None and _stat(as_location(p)) != before
         ]
         if moved:
             temp.unlink(missing_ok=True)
@@ -268,7 +271,7 @@ def refuse_changed_inputs(
     earlier run of the delivery in `out_dir` are removed (what was published no longer matches
     what the report will vouch for).
     """
-    reasons = tuple(r for f in profiled if (r := changed_since(f, Path(f.path))))
+    reasons = tuple(r for f in profiled if (r := changed_since(f, f.path)))
     if not reasons:
         return None
     out_dir = Path(out_dir)
@@ -307,8 +310,10 @@ def combine_results(results: Sequence[DeliveryResult]) -> DeliveryResult:
             if r.output_path:
                 Path(r.output_path).unlink(missing_ok=True)
     else:
-        paths = [Path(r.output_path) for r in results if r.output_path]
-        lines = sorted(f"{r.output_sha256}  {Path(r.output_path or '').name}" for r in results)
+        paths = [as_location(r.output_path) for r in results if r.output_path]
+        lines = sorted(
+            f"{r.output_sha256}  {as_location(r.output_path or '').name}" for r in results
+        )
         digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
         path = str(paths[0].parent) if paths else None
     return DeliveryResult(
@@ -373,13 +378,14 @@ def _over_quarantine_limit(quarantine: detectors.Quarantine, limit: float | None
     )
 
 
-def _stat(path: Path) -> tuple[int, int, int] | None:
-    """Size, mtime and inode of `path` (None when it is gone): what changes when it is written."""
+def _stat(path: Location) -> tuple[int, int, int, str] | None:
+    """Size, mtime, inode and (an object's) ETag and version of `path`, None when it is gone:
+    what changes when it is written."""
     try:
-        stat = path.stat()
+        state = file_state(path)
     except FileNotFoundError:
         return None
-    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+    return state.size, state.mtime_ns, state.inode, state.version
 
 
 def _discard(final: Path) -> None:
