@@ -8,6 +8,9 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export TLDEXTRACT_CACHE := $(CURDIR)/.prefect/tldextract
+# Prefect's temporary server for make's commands: a first `make demo` leaves no server running.
+# `teleprivacy run` starts a local server and reuses it (README, "Start-up").
+export TELEPRIVACY_PREFECT_SERVER ?= ephemeral
 
 .PHONY: demo test lint venv bench clean
 

@@ -15,6 +15,7 @@ BENCHMARKS = {
     "text_scan": [],
     "deliver_cdr": [],
     "cli_delivery": [],
+    "startup": [],
     # Reads ../shared/realdata (exits 2 with the reason where it is absent); ~6 min in full.
     "detect_realdata": [],
 }

@@ -16,6 +16,7 @@ from flows.exit_codes import ExitCode
 
 if TYPE_CHECKING:
     from detectors.findings import DatasetProfile
+    from storage import Location
 
 DEMO_CONFIG = Path(policy.__file__).with_name("examples") / "demo.yaml"
 DEMO_KEY_ENV = "TELEPRIVACY_KEY"
@@ -60,7 +61,7 @@ def _print_outcome(outcome) -> int:
     return int(outcome.exit_code)
 
 
-def run(config_path: Path, out: Path, dask: str | None = None) -> int:
+def run(config_path: Path, out: Location, dask: str | None = None) -> int:
     outcome = _run_pipeline(config_path, out, dask)
     code = _print_outcome(outcome)
     _say_errors(outcome)
@@ -73,15 +74,33 @@ def _say_errors(outcome) -> None:
         print(f"teleprivacy: error: {'; and '.join(outcome.errors)}", file=sys.stderr, flush=True)
 
 
-def _run_pipeline(config_path: Path, out: Path, dask: str | None = None):
+def _run_pipeline(config_path: Path, out: Location, dask: str | None = None):
     config = _preflight(config_path)
-    prepare_output(out)  # a file or a read-only folder as --out: one line, before any server
+    local = _local_output(out)
+    prepare_output(local)  # a file or a read-only folder as --out: one line, before any server
     ensure_prefect_home()
+    _use_local_server(local)  # before Prefect is imported: it reads PREFECT_API_URL once
     from flows.pipeline import pipeline_flow
     from flows.runners import with_task_runner
 
     flow = with_task_runner(pipeline_flow, dask or config.dask)
-    return flow(str(config_path.resolve()), str(out.resolve()))
+    return flow(str(config_path.resolve()), _out_argument(out))
+
+
+def _local_output(out: Location) -> Path:
+    """The local folder of a run: `out` itself, or for an object-store --out (`s3://…`) its
+    work folder (`storage.work_dir`), after proving an object can be written and deleted there
+    (bucket, credentials, permissions) — one line, exit 2, before any flow starts."""
+    import storage
+
+    if isinstance(out, storage.ObjectPath):
+        storage.probe_writable(out)
+    return storage.work_dir(out)
+
+
+def _out_argument(out: Location) -> str:
+    """--out as the flows take it: an absolute local path, or the URL as given."""
+    return str(out) if not isinstance(out, Path) else str(out.resolve())
 
 
 def demo(out: Path, rows: int = 2000) -> int:
@@ -131,8 +150,11 @@ def scan(
     """Profile files as a run reads them (`encoding` as a dataset's `encoding:` setting; None
     detects it) and print the profile."""
     import detectors
+    import storage
     from detectors.reading import resolve_header
 
+    # `s3://raw/cdr/*.csv` is expanded here (a shell expands only local globs)
+    paths = [m for p in paths for m in (storage.glob(p) if storage.has_glob(p) else [p])]
     # Line 1 read as data when it holds values (auto), so no value becomes a column name.
     decided = resolve_header(paths, fmt, header, kind, encoding)
     profile = detectors.profile_dataset(
@@ -264,6 +286,25 @@ def verify(path: Path, fmt: str | None = None, as_json: bool = False) -> int:
     return int(ExitCode.OK)
 
 
+def describe(folder: Location, as_json: bool = False) -> int:
+    """Print a delivery folder's data dictionary (`_dictionary.json`) as a table, or as JSON.
+    A folder without one is a `DictionaryNotFoundError` (exit 2, one line). On an object store
+    (`s3://…/deliveries/<name>`) the dictionary is the one its manifest lists."""
+    import tempfile
+
+    import storage
+    from redaction.dictionary import format_dictionary, read_dictionary
+    from redaction.object_publishing import fetch_documents
+
+    if isinstance(folder, storage.ObjectPath):
+        with tempfile.TemporaryDirectory(prefix="teleprivacy-describe-") as tmp:
+            body = read_dictionary(fetch_documents(folder, Path(tmp)))
+    else:
+        body = read_dictionary(folder)
+    _say(json.dumps(body, indent=2, ensure_ascii=False) if as_json else format_dictionary(body))
+    return int(ExitCode.OK)
+
+
 def evaluate(kind: str, rows: int, seed: int) -> int:
     import tempfile
 
@@ -287,7 +328,7 @@ def evaluate(kind: str, rows: int, seed: int) -> int:
     return int(ExitCode.OK)
 
 
-def serve(config_path: Path, out: Path, cron: str, name: str) -> int:
+def serve(config_path: Path, out: Location, cron: str, name: str) -> int:
     config = _preflight(config_path)
     ensure_prefect_home()
     from flows.pipeline import pipeline_flow
@@ -296,7 +337,7 @@ def serve(config_path: Path, out: Path, cron: str, name: str) -> int:
     with_task_runner(pipeline_flow, config.dask).serve(
         name=name,
         cron=cron,
-        parameters={"config_path": str(config_path.resolve()), "out_dir": str(out.resolve())},
+        parameters={"config_path": str(config_path.resolve()), "out_dir": _out_argument(out)},
         tags=["teleprivacy"],
     )
     return int(ExitCode.OK)
@@ -312,10 +353,142 @@ def history(path: Path, limit: int) -> int:
     return int(ExitCode.OK)
 
 
-def reidentify(values: list[str], field: str, legal_basis: str, audit_log: Path) -> int:
+def reidentify(
+    values: list[str], field: str, legal_basis: str, audit_log: Path, recipient: str | None
+) -> int:
     import redaction
 
     key = redaction.load_key(None)
-    for value in redaction.reidentify(values, key, field, legal_basis, audit_log):
+    found = redaction.reidentify(values, key, field, legal_basis, audit_log, recipient=recipient)
+    for value in found:
         _say(value)
+    return int(ExitCode.OK)
+
+
+def _use_local_server(out: Path) -> None:
+    """Run against the local Prefect server, started on first use (flows/local_server.py). If it
+    cannot start, this run uses Prefect's temporary server, as runs did before."""
+    from flows import local_server
+
+    try:
+        use = local_server.use_local_server()
+    except local_server.ServerStartError as exc:
+        print(f"teleprivacy: warning: {exc}; this run uses Prefect's temporary server",
+              file=sys.stderr, flush=True)  # fmt: skip
+        return
+    if use is not None and use.started:
+        print(f"teleprivacy: started a local Prefect server for this and later runs at "
+              f"{use.state.ui_url} (pid {use.state.pid}); `{_stop_command(out)}` stops it",
+              file=sys.stderr, flush=True)  # fmt: skip
+
+
+def _stop_command(out: Path) -> str:
+    """The command that stops the server of this run's Prefect home."""
+    from flows import local_server
+
+    home = local_server.prefect_home()
+    if home == (out / ".state" / "prefect").absolute():
+        return f"teleprivacy server stop --out {out}"
+    return f"PREFECT_HOME={home} teleprivacy server stop"  # the user chose the home
+
+
+def _external_api(action: str) -> None:
+    """`server start|stop` manage nothing when the user chose a Prefect API."""
+    from flows import local_server
+
+    if url := local_server.configured_api_url():
+        raise local_server.ExternalServerError(
+            f"PREFECT_API_URL is set ({_shown_url(url)}): runs use that server and teleprivacy "
+            f"starts or stops none; unset it to {action} the local server"
+        )
+
+
+def _shown_url(url: str) -> str:
+    """A URL without the user name and password it may carry."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+
+
+def server_start(out: Path) -> int:
+    from flows import local_server
+
+    _external_api("start")
+    home = local_server.prefect_home()
+    use = local_server.ensure_server(home)
+    state = use.state
+    _say(f"local Prefect server {'started' if use.started else 'already running'} at "
+         f"{state.ui_url} (pid {state.pid}, Prefect {state.prefect_version})")  # fmt: skip
+    if local_server.wait_for_runner(home, local_server.START_TIMEOUT_S):
+        _say("warm runner ready: runs fork from a process with Prefect imported")
+    if local_server.server_mode() is local_server.ServerMode.EPHEMERAL:
+        _say(f"note: {local_server.MODE_ENV}=ephemeral is set, so runs use Prefect's temporary "
+             "server, not this one")  # fmt: skip
+    else:
+        _say(f"runs with --out {out} use it; `teleprivacy server stop --out {out}` stops it")
+    return int(ExitCode.OK)
+
+
+def server_stop(out: Path) -> int:
+    from flows import local_server
+
+    _external_api("stop")
+    state = local_server.stop_server(local_server.prefect_home())
+    if state is None:
+        _say(f"no local Prefect server is recorded for --out {out}: nothing to stop")
+    else:
+        _say(f"stopped the local Prefect server at {state.ui_url} (pid {state.pid})")
+    return int(ExitCode.OK)
+
+
+def server_status(out: Path, as_json: bool = False) -> int:
+    from flows import local_server
+
+    home = local_server.prefect_home()
+    external = local_server.configured_api_url()
+    recorded = local_server.recorded_server(home)
+    running = local_server.server_status(home)
+    mode = local_server.server_mode()
+    if external:
+        uses, api = "PREFECT_API_URL", _shown_url(external)
+        healthy = local_server.is_healthy(external)
+    elif mode is local_server.ServerMode.EPHEMERAL:
+        uses, api, healthy = "ephemeral", None, None
+    else:
+        uses, api = "local", running.url if running else None
+        healthy = running is not None
+    status = {
+        "runs_use": uses,
+        "api_url": api,
+        "healthy": healthy,
+        "local_server": {
+            "running": running is not None,
+            "url": recorded.url if recorded else None,
+            "pid": recorded.pid if recorded else None,
+            "prefect_version": recorded.prefect_version if recorded else None,
+            "started": recorded.started if recorded else None,
+            "prefect_home": str(home),
+            "warm_runner": running is not None and local_server.runner_ready(home),
+        },
+    }
+    if as_json:
+        _say(json.dumps(status, indent=2))
+        return int(ExitCode.OK)
+    if external:
+        _say(f"runs use PREFECT_API_URL {api} ({'healthy' if healthy else 'not answering'}); "
+             "teleprivacy starts or stops no server then")  # fmt: skip
+    elif mode is local_server.ServerMode.EPHEMERAL:
+        _say(f"runs use Prefect's temporary server ({local_server.MODE_ENV}=ephemeral)")
+    if running is not None:
+        _say(f"local Prefect server running at {running.ui_url} (pid {running.pid}, Prefect "
+             f"{running.prefect_version}, since {running.started})")  # fmt: skip
+        warm = "ready" if status["local_server"]["warm_runner"] else "not ready (runs start cold)"
+        _say(f"warm runner: {warm}")
+    elif recorded is not None:
+        _say(f"local Prefect server recorded at {recorded.ui_url} (pid {recorded.pid}) is not "
+             "answering; the next run (or `teleprivacy server start`) replaces it")  # fmt: skip
+    else:
+        _say(f"no local Prefect server for --out {out}; the next `teleprivacy run --out {out}` "
+             "starts one (or `teleprivacy server start`)")  # fmt: skip
     return int(ExitCode.OK)

@@ -4,6 +4,7 @@ errors the user can fix."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -192,6 +193,30 @@ def end_process_group(pgid: int, grace_s: float = GROUP_GRACE_S) -> None:
             except (ProcessLookupError, PermissionError):
                 return
             time.sleep(0.05)
+
+
+def skip_module_teardown() -> Callable[[int], None]:
+    """Make this process end right after its exit handlers, without tearing its modules down.
+
+    After a run, freeing what Prefect, pandas and pyarrow hold takes 0.5-0.8 s and writes
+    nothing. Call this first thing in the process: the handler it registers then runs after
+    every exit handler registered later (Prefect's, which send the last logs and events), flushes
+    the logging handlers and the standard streams, and ends the process with the status given to
+    the function returned. Until that is called, the process ends as usual.
+    """
+    status: list[int] = []
+
+    def end() -> None:
+        if not status:
+            return
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(status[0])
+
+    atexit.register(end)
+    return status.append
 
 
 PREFECT_RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs", "prefect.engine")

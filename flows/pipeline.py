@@ -23,13 +23,17 @@ from flows.artifacts import publish_run_artifacts
 from flows.cli import debug_enabled, describe_error, is_user_error
 from flows.detection import detection_settings
 from flows.exit_codes import ExitCode
+from flows.lineage import Lineage
 from flows.tasks import deliver_file_task, evaluate_policy_task, profile_dataset_task
 from policy.decisions import DeliveryDecision, DeliveryStatus
-from redaction.publish import FailedDelivery, failed_delivery, publishing
+from redaction.dictionary import build_dictionary, write_dictionary
+from redaction.object_publishing import delivery_stage
+from redaction.publish import FailedDelivery, failed_delivery
 from redaction.results import DeliveryOutcome, DeliveryResult
 from redaction.risk import climb_ladder
 from reports.errors import HistoryError, ReportWriteError
 from reports.model import utc_iso
+from storage import Location, ObjectPath, StorageError, as_location, exists, upload, work_dir
 
 
 @dataclass(frozen=True)
@@ -37,9 +41,9 @@ class RunOutcome:
     """What a flow run produced: where to look and how the CLI should exit."""
 
     exit_code: ExitCode
-    report_json: Path | None
-    report_html: Path | None
-    deliveries_dir: Path | None
+    report_json: Location | None  # an object URL when --out is in object storage
+    report_html: Location | None
+    deliveries_dir: Location | None
     summary: str
     denied: tuple[str, ...] = ()  # deliveries the policy refused
     unverified: tuple[str, ...] = ()  # deliveries blocked by the verification re-scan
@@ -104,13 +108,13 @@ def _profile_all(
     return profiles, unread
 
 
-def _here(profile: DatasetProfile, files: Sequence[Path]) -> DatasetProfile:
+def _here(profile: DatasetProfile, files: Sequence[Location]) -> DatasetProfile:
     """A profile with its inputs at this run's paths.
 
     A cached profile may come from a run over the same bytes in another folder (the cache is
     keyed on file names and contents); its fingerprints then name that folder's files.
     """
-    if [Path(f.path) for f in profile.inputs] == list(files):
+    if [as_location(f.path) for f in profile.inputs] == list(files):
         return profile
     moved = tuple(replace(f, path=str(path)) for f, path in zip(profile.inputs, files, strict=True))
     return replace(profile, inputs=moved, files=tuple(str(p) for p in files))
@@ -132,7 +136,7 @@ def _dataset_infos(
         profile = profiles.get(ds.name)
         if profile is None:
             continue
-        files = [Path(f.path) for f in profile.inputs]
+        files = [as_location(f.path) for f in profile.inputs]
         infos.append(
             reports.DatasetInfo(
                 name=ds.name,
@@ -149,26 +153,29 @@ def _deliver_one(
     config: policy.PipelineConfig,
     decision: DeliveryDecision,
     key: redaction.Key | None,
-    out_dir: Path,
+    out_dir: Location,
     profile: DatasetProfile,
+    pack: policy.PolicyPack,
 ) -> DeliveryResult | None:
     """Stage each input file's part as its own task, then publish the delivery whole or not at all.
 
     The parts go to a staging folder and are published together in one rename
-    (`redaction.publish`). A denied, blocked or failed delivery publishes nothing and withdraws
-    what an earlier run published under its name; its result says so. An error while delivering
+    (`redaction.publish`), with the data dictionary staged beside them. A denied, blocked or
+    failed delivery publishes nothing and withdraws what an earlier run published under its name;
+    its result says so. An error while delivering
     becomes a `FailedDelivery` (the run is still reported; the CLI exits 2, or 1 for a bug).
     Returns None only for a denied delivery that had nothing published to withdraw.
     """
     name = decision.delivery
-    manifests = out_dir / ".state" / "manifests" / name
-    try:
-        with publishing(out_dir / "deliveries", name) as stage:
+    manifests = work_dir(out_dir) / ".state" / "manifests" / name
+    try:  # a local --out publishes by renames, an object store by a manifest written last
+        with delivery_stage(out_dir, name) as stage:
             try:
                 if decision.status is DeliveryStatus.DENIED:
                     return stage.deny(manifests)
-                parts = _stage_parts(config, decision, key, stage.folder, profile, manifests)
-                return stage.settle(parts, manifests)
+                parts, plan = _stage_parts(config, decision, key, stage.folder, profile, manifests)
+                documents = _stage_dictionary(stage.folder, plan, decision, pack, parts)
+                return stage.settle(parts, manifests, documents)
             except Exception as exc:
                 return stage.fail(*_error_line(name, exc), manifests)
     except Exception as exc:  # no staging folder or lock: nothing could be published or removed
@@ -180,21 +187,31 @@ def _run_delivery(
     pack: policy.PolicyPack,
     spec: policy.DeliverySpec,
     key: redaction.Key | None,
-    out_dir: Path,
+    out_dir: Location,
     profiles: dict[str, DatasetProfile],
     unread: dict[str, Problem],
+    lineage: Lineage,
 ) -> tuple[DeliveryDecision, DeliveryResult | None]:
     """Evaluate one delivery and deliver it (`_deliver_one`). One whose dataset could not be read,
     or whose evaluation raised, does not run: it publishes nothing and withdraws what an earlier
-    run published under its name, under a stand-in decision (`_unevaluated`)."""
-    if spec.dataset in unread:
-        return _unevaluated(spec), _withdrawn(out_dir, spec.name, unread[spec.dataset])
-    profile = profiles[spec.dataset]
-    try:
-        decision = evaluate_policy_task(pack, spec, profile, config.dataset(spec.dataset))
-    except Exception as exc:
-        return _unevaluated(spec), _withdrawn(out_dir, spec.name, _error_line(spec.name, exc))
-    return decision, _deliver_one(config, decision, key, out_dir, profile)
+    run published under its name, under a stand-in decision (`_unevaluated`). Its lineage
+    events (when configured) are sent once it is evaluated and once it has ended."""
+    problem: Problem | None = unread.get(spec.dataset)
+    decision = _unevaluated(spec)
+    if problem is None:
+        try:
+            decision = evaluate_policy_task(
+                pack, spec, profiles[spec.dataset], config.dataset(spec.dataset)
+            )
+        except Exception as exc:
+            problem = _error_line(spec.name, exc)
+    lineage.start(decision, profiles.get(spec.dataset))
+    if problem is not None:
+        result: DeliveryResult | None = _withdrawn(out_dir, spec.name, problem)
+    else:
+        result = _deliver_one(config, decision, key, out_dir, profiles[spec.dataset], pack)
+    lineage.finish(decision, result)
+    return decision, result
 
 
 def _unevaluated(spec: policy.DeliverySpec) -> DeliveryDecision:
@@ -203,17 +220,17 @@ def _unevaluated(spec: policy.DeliverySpec) -> DeliveryDecision:
     return DeliveryDecision(
         delivery=spec.name, dataset=spec.dataset, recipient=spec.recipient,
         recipient_class=spec.recipient_class, purpose=spec.purpose, legal_basis=spec.legal_basis,
-        status=DeliveryStatus.PROCEED, fields=(),
+        status=DeliveryStatus.PROCEED, fields=(), token_scope=spec.token_scope,
         unblock_hints=("Fix what stopped it (the run's errors say what), then run again.",),
     )  # fmt: skip
 
 
-def _withdrawn(out_dir: Path, delivery: str, problem: Problem) -> FailedDelivery:
+def _withdrawn(out_dir: Location, delivery: str, problem: Problem) -> FailedDelivery:
     """The result of a delivery that did not run because of `problem`: nothing published, and
     what an earlier run had published under its name withdrawn (`Stage.fail`)."""
-    manifests = out_dir / ".state" / "manifests" / delivery
+    manifests = work_dir(out_dir) / ".state" / "manifests" / delivery
     try:
-        with publishing(out_dir / "deliveries", delivery) as stage:
+        with delivery_stage(out_dir, delivery) as stage:
             return stage.fail(*problem, manifests)
     except Exception as exc:  # no staging folder or lock: nothing could be removed
         error, fixable = _error_line(delivery, exc)
@@ -228,13 +245,14 @@ def _stage_parts(
     folder: Path,
     profile: DatasetProfile,
     manifests: Path,
-) -> list[DeliveryResult]:
+) -> tuple[list[DeliveryResult], redaction.RedactionPlan | None]:
     """Deliver every profiled input file into `folder` as one part each, waiting for all of them
-    (none may still be writing when the folder is published or removed). A delivery refused
-    before any part is written is its one blocked result."""
+    (none may still be writing when the folder is published or removed); the parts' results and
+    the plan they were written with (None when none was built). A delivery refused before any
+    part is written is its one blocked result."""
     spec = config.delivery(decision.delivery)
     dataset = config.dataset(spec.dataset)
-    gone = [Path(f.path).name for f in profile.inputs if not Path(f.path).exists()]
+    gone = [as_location(f.path).name for f in profile.inputs if not exists(as_location(f.path))]
     if gone:
         raise UnreadableFileError(
             f"input {', '.join(gone)} of dataset {dataset.name!r} vanished after it was "
@@ -242,9 +260,9 @@ def _stage_parts(
         )
     refused = redaction.refuse_changed_inputs(spec.name, profile.inputs, folder)
     if refused is not None:
-        return [refused]
+        return [refused], None
     # the files that were profiled, not what the glob matches now: decisions were made on them
-    files = [Path(f.path) for f in profile.inputs]
+    files = [as_location(f.path) for f in profile.inputs]
     header = _header(dataset)
     schema = detectors.read_schema(
         files[0], fmt=dataset.format, header=header.header, column_names=header.column_names,
@@ -253,9 +271,11 @@ def _stage_parts(
     settings = detection_settings(config)
     fmt = spec.format or config.output_format
     expected = _expected_rows(profile)
+    plans: list[redaction.RedactionPlan] = []
 
     def stage(decision: DeliveryDecision) -> list[DeliveryResult]:
         plan = redaction.build_plan(decision, schema, key, settings)
+        plans.append(plan)
         futures = [
             deliver_file_task.submit(
                 plan,
@@ -285,7 +305,21 @@ def _stage_parts(
 
     # The release gate's ladder: while the recipient's min k is out of reach, every generalized
     # quasi-identifier goes one step coarser (hour → day, /24 → /16) and all parts are redone.
-    return climb_ladder(decision, stage)
+    return climb_ladder(decision, stage), plans[-1] if plans else None
+
+
+def _stage_dictionary(
+    folder: Path,
+    plan: redaction.RedactionPlan | None,
+    decision: DeliveryDecision,
+    pack: policy.PolicyPack,
+    parts: Sequence[DeliveryResult],
+) -> tuple[str, ...]:
+    """Stage the data dictionary (`_dictionary.json`, `_README.md`) beside the parts when every
+    part was delivered, from the plan they were written with; the names staged (none otherwise)."""
+    if plan is None or not parts or any(p.outcome is not DeliveryOutcome.DELIVERED for p in parts):
+        return ()
+    return write_dictionary(folder, build_dictionary(plan, decision, pack, parts))
 
 
 def _error_line(delivery: str, exc: Exception) -> Problem:
@@ -325,7 +359,7 @@ def scan_flow(config_path: str, out_dir: str) -> RunOutcome:
     started = datetime.now(UTC)
     config = policy.load_config(Path(config_path))
     pack = policy.load_pack(config.policy_ref)
-    run = _Run(config, pack, Path(out_dir), "scan", started)
+    run = _Run(config, pack, as_location(out_dir), "scan", started)
     profiles: dict[str, DatasetProfile] = {}
     decisions: list[DeliveryDecision] = []
     try:
@@ -359,7 +393,7 @@ def _deliver(config_path: str, delivery: str, out_dir: str) -> RunOutcome:
     config = policy.load_config(Path(config_path))
     pack = policy.load_pack(config.policy_ref)
     spec = config.delivery(delivery)
-    run = _Run(config, pack, Path(out_dir), "deliver", started)
+    run = _Run(config, pack, as_location(out_dir), "deliver", started)
     key: redaction.Key | None = None
     profiles: dict[str, DatasetProfile] = {}
     decisions: list[DeliveryDecision] = []
@@ -369,7 +403,9 @@ def _deliver(config_path: str, delivery: str, out_dir: str) -> RunOutcome:
         # every dataset: a column of this one may link to ids in another (detectors.linkage)
         profiles, unread = _profile_all(config, secret=key.derive(LINKAGE_LABEL))
         run.problems += [problem for name, problem in unread.items() if name == spec.dataset]
-        decision, result = _run_delivery(config, pack, spec, key, run.out_dir, profiles, unread)
+        decision, result = _run_delivery(
+            config, pack, spec, key, run.out_dir, profiles, unread, run.lineage
+        )
         decisions.append(decision)
         results += [result] if result else []
     except Exception as exc:
@@ -389,7 +425,7 @@ def _pipeline(config_path: str, out_dir: str) -> RunOutcome:
     logger = get_run_logger()
     config = policy.load_config(Path(config_path))
     pack = policy.load_pack(config.policy_ref)
-    run = _Run(config, pack, Path(out_dir), "pipeline", started)
+    run = _Run(config, pack, as_location(out_dir), "pipeline", started)
     key: redaction.Key | None = None
     profiles: dict[str, DatasetProfile] = {}
     decisions: list[DeliveryDecision] = []
@@ -409,7 +445,9 @@ def _pipeline(config_path: str, out_dir: str) -> RunOutcome:
         profiles, unread = _profile_all(config, secret=key.derive(LINKAGE_LABEL) if key else None)
         run.problems += unread.values()
         for spec in config.deliveries:
-            decision, result = _run_delivery(config, pack, spec, key, run.out_dir, profiles, unread)
+            decision, result = _run_delivery(
+                config, pack, spec, key, run.out_dir, profiles, unread, run.lineage
+            )
             decisions.append(decision)
             if result is not None:
                 results.append(result)
@@ -449,7 +487,7 @@ class _Run:
         self,
         config: policy.PipelineConfig,
         pack: policy.PolicyPack,
-        out_dir: Path,
+        out_dir: Location,
         flow_name: str,
         started: datetime,
     ) -> None:
@@ -457,8 +495,9 @@ class _Run:
         self.flow_name, self.started = flow_name, started
         self.run_id = _run_id()
         self.problems: list[Problem] = []
+        self.lineage = Lineage.for_run(config, out_dir, flow_name, self.run_id)
         self.history = reports.RunHistory(
-            config.history_path or out_dir / "reports" / "history.sqlite"
+            config.history_path or work_dir(out_dir) / "reports" / "history.sqlite"
         )
         try:
             self.history.start(
@@ -488,7 +527,9 @@ class _Run:
         for spec in specs:
             if spec.name not in reached:
                 decisions.append(_unevaluated(spec))
+                self.lineage.start(decisions[-1], None)
                 results.append(_withdrawn(self.out_dir, spec.name, problem))
+                self.lineage.finish(decisions[-1], results[-1])
 
     def finish(
         self,
@@ -504,6 +545,8 @@ class _Run:
         full, a read-only folder) is one more error, and the other of the two still says so.
         """
         config, out_dir = self.config, self.out_dir
+        local = work_dir(out_dir)  # reports are written here, then uploaded to an object store
+        self.lineage.close()  # a FAIL for any delivery started and not ended
         failed = [r for r in results if isinstance(r, FailedDelivery)]
         problems: dict[str, bool] = dict(self.problems)  # each line once, in order
         for r in failed:
@@ -544,7 +587,7 @@ class _Run:
         report = build()
         paths = None
         try:
-            paths = reports.write_reports(report, out_dir / "reports")
+            paths = reports.write_reports(report, local / "reports")
         except ReportWriteError as exc:
             problems[str(exc)] = True
             report = build()  # the history says the report is missing
@@ -555,7 +598,13 @@ class _Run:
             report = build()
             if paths is not None:  # the report says the history is missing
                 with contextlib.suppress(ReportWriteError):
-                    reports.write_reports(report, out_dir / "reports")
+                    reports.write_reports(report, local / "reports")
+        shown: tuple[Location, Location] | None = (paths.json, paths.html) if paths else None
+        if paths is not None and isinstance(out_dir, ObjectPath):
+            try:
+                shown = _upload_reports(paths, out_dir / "reports")
+            except StorageError as exc:
+                problems[f"the report was not uploaded: {exc}"] = True
         html = paths.html if paths else None
         publish_run_artifacts(report, html)
         denied = tuple(d.delivery for d in decisions if d.status is DeliveryStatus.DENIED)
@@ -575,11 +624,21 @@ class _Run:
         published = any(r.outcome is DeliveryOutcome.DELIVERED for r in results)
         return RunOutcome(
             exit_code=code,
-            report_json=paths.json if paths else None,
-            report_html=html,
+            report_json=shown[0] if shown else None,
+            report_html=shown[1] if shown else None,
             deliveries_dir=out_dir / "deliveries" if published else None,
             summary=reports.markdown_summary(report, html),
             denied=denied,
             unverified=unverified,
             errors=tuple(problems),
         )
+
+
+def _upload_reports(paths: reports.ReportPaths, folder: ObjectPath) -> tuple[Location, Location]:
+    """Copy `report.json` and `report.html` to the object-store --out (the history stays in the
+    local work folder: SQLite needs a file system); where they are now."""
+    uploaded = []
+    for path in (paths.json, paths.html):
+        upload(path, folder / path.name)
+        uploaded.append(folder / path.name)
+    return uploaded[0], uploaded[1]

@@ -2,7 +2,8 @@
 
 Layout under the deliveries folder `root` (`<out>/deliveries`):
 
-    root/<name>/                        the published delivery: every part of one run, verified
+    root/<name>/                        the published delivery: every part of one run, verified,
+                                        and its data dictionary (`redaction.dictionary`)
     root/.staging/<name>/.lock          held (flock) while a run stages, publishes or withdraws
     root/.staging/<name>/<run>/         the parts a run is writing (each via a hidden temp name)
     root/.staging/<name>/<run>.old/     the earlier published folder, moved aside while publishing
@@ -26,13 +27,14 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import detectors
 from redaction import manifest
 from redaction.delivery import combine_results
+from redaction.dictionary import DOCUMENTS
 from redaction.errors import OutputWriteError
 from redaction.results import DeliveryOutcome, DeliveryResult
 
@@ -84,12 +86,16 @@ class Stage:
         return self.root / self.delivery
 
     def publish(
-        self, parts: Sequence[DeliveryResult], manifest_dir: Path | None = None
+        self,
+        parts: Sequence[DeliveryResult],
+        manifest_dir: Path | None = None,
+        documents: Collection[str] = (),
     ) -> DeliveryResult:
         """Publish the staged parts as the delivery in one rename; their result, as published.
 
         Every part must be DELIVERED and its staged file must hold the digest verification
-        recorded; the folder must hold those files and nothing else. The earlier published folder
+        recorded; the folder must hold those files, the `documents` staged beside them (the data
+        dictionary, `redaction.dictionary.DOCUMENTS`) and nothing else. The earlier published folder
         is moved aside first and removed after. With `manifest_dir`, the parts' manifests are
         pointed at the published files (reuse in the next run) and other manifests are removed.
         """
@@ -98,7 +104,7 @@ class Stage:
                 f"delivery {self.delivery!r}: only a delivery whose every part was delivered can "
                 "be published"
             )
-        self._check_staged(parts)
+        self._check_staged(parts, documents)
         _fsync_folder(self.folder, files=True)
         aside = self._area / f"{self.folder.name}.old"
         try:
@@ -126,12 +132,16 @@ class Stage:
         return combine_results(published)
 
     def settle(
-        self, parts: Sequence[DeliveryResult], manifest_dir: Path | None = None
+        self,
+        parts: Sequence[DeliveryResult],
+        manifest_dir: Path | None = None,
+        documents: Collection[str] = (),
     ) -> DeliveryResult:
-        """Publish the parts when every one was delivered; otherwise publish nothing, withdraw
-        an earlier run's parts and say so in the (blocked) result."""
+        """Publish the parts (and the `documents` staged beside them) when every part was
+        delivered; otherwise publish nothing, withdraw an earlier run's parts and say so in the
+        (blocked) result."""
         if parts and all(p.outcome is DeliveryOutcome.DELIVERED for p in parts):
-            return self.publish(parts, manifest_dir)
+            return self.publish(parts, manifest_dir, documents)
         blocked = combine_results(parts)
         removed = self.withdraw(manifest_dir)
         if not removed:
@@ -182,15 +192,17 @@ class Stage:
                        self.delivery, parts, self.target)  # fmt: skip
         return parts
 
-    def _check_staged(self, parts: Sequence[DeliveryResult]) -> None:
-        """The staged folder holds exactly the parts, each with its verified digest."""
+    def _check_staged(self, parts: Sequence[DeliveryResult], documents: Collection[str]) -> None:
+        """The staged folder holds exactly the parts, each with its verified digest, and the
+        documents."""
         expected = {Path(p.output_path or "").name: p for p in parts}
         present = {p.name for p in self.folder.iterdir()}
         wrong = []
-        if present != set(expected):
+        if present != set(expected) | set(documents):
+            also = f" and the documents {sorted(documents)}" if documents else ""
             wrong.append(
                 f"the staging folder holds {sorted(present)} but the delivered parts are "
-                f"{sorted(expected)}"
+                f"{sorted(expected)}{also}"
             )
         for name, part in expected.items():
             path = self.folder / name
@@ -240,10 +252,13 @@ def publishing(root: Path, delivery: str) -> Iterator[Stage]:
 
 
 def folder_sha256(folder: Path) -> str:
-    """The digest `combine_results` gives a delivery of several parts, from the files in
-    `folder`: SHA-256 of the sorted `<sha256>  <file name>` lines."""
+    """The digest `combine_results` gives a delivery of several parts, from the part files in
+    `folder`: SHA-256 of the sorted `<sha256>  <file name>` lines (the data dictionary's
+    documents, which list the parts' digests, are not parts)."""
     lines = sorted(
-        f"{detectors.file_sha256(p)}  {p.name}" for p in Path(folder).iterdir() if p.is_file()
+        f"{detectors.file_sha256(p)}  {p.name}"
+        for p in Path(folder).iterdir()
+        if p.is_file() and p.name not in DOCUMENTS
     )
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
@@ -308,7 +323,9 @@ def _move_aside(target: Path, aside: Path) -> bool:
 def _part_count(folder: Path) -> int:
     if not folder.is_dir():
         return 1
-    return sum(1 for p in folder.iterdir() if not p.name.startswith("."))
+    return sum(
+        1 for p in folder.iterdir() if not p.name.startswith(".") and p.name not in DOCUMENTS
+    )
 
 
 def _fsync_folder(folder: Path, files: bool = False) -> None:

@@ -54,6 +54,32 @@ def test_run_without_key_stops_before_reading_data(
     assert not (tmp_path / "o" / "deliveries").exists()
 
 
+def test_reidentify_reverses_values_in_the_recipients_scope(tmp_path: Path, capsys, monkeypatch):
+    """`reidentify` needs the recipient (or --shared-scope) and reverses that scope's FPE."""
+    import json
+
+    import pyarrow as pa
+
+    from redaction.keys import key_from_text
+    from redaction.operators import FieldContext, get_operator
+
+    text = "cli-test-key-0123456789abcdef0123456789"
+    monkeypatch.setenv("TELEPRIVACY_KEY", text)
+    scoped = key_from_text(text).for_recipient("acme-analytics")
+    op = get_operator("encrypt_fpe").build({}, FieldContext("dst", (), pa.string(), scoped))
+    (encrypted,) = op(pa.array(["5145550123"])).to_pylist()
+    log = tmp_path / "audit.jsonl"
+    base = ["reidentify", encrypted, "--field", "dst", "--legal-basis", "warrant 1",
+            "--audit-log", str(log)]  # fmt: skip
+    with pytest.raises(SystemExit) as exc:  # no scope given: a usage error
+        main(base)
+    assert exc.value.code == 2
+    assert "one of the arguments --recipient --shared-scope is required" in capsys.readouterr().err
+    assert main([*base, "--recipient", "acme-analytics"]) == ExitCode.OK
+    assert capsys.readouterr().out.strip() == "5145550123"
+    assert json.loads(log.read_text(encoding="utf-8"))["recipient"] == "acme-analytics"
+
+
 def test_check_exits_3_when_a_delivery_is_denied(demo_workspace: Path, capsys):
     """The demo config denies third-party marketing: check says so and exits 3."""
     code = main(["check", str(demo_workspace / "demo.yaml")])

@@ -23,6 +23,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from redaction.dictionary import DOCUMENTS
 from redaction.publish import folder_sha256
 
 BIN = Path(sys.executable).parent
@@ -154,10 +155,11 @@ def test_kill_9_mid_delivery_then_rerun(workspace: Path, prefect_home: Path):
     after = _digest(target)
     assert after == _report(workspace)["output_sha256"]
     assert at_kill in (None, after), f"seed {seed}: an incomplete delivery was published"
-    assert sorted(p.name for p in target.iterdir()) == [
+    assert sorted(p.name for p in target.iterdir()) == sorted([
         f"{NAME}-part0000.parquet",
         f"{NAME}-part0001.parquet",
-    ]
+        *DOCUMENTS,  # the data dictionary, published with the parts
+    ])
     assert _litter(workspace) == [], f"seed {seed}"
     # The killed run started (it staged parts), so it has a row: `interrupted` once the rerun
     # started, or its outcome if it was killed after recording it.

@@ -42,6 +42,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from redaction.dictionary import DOCUMENTS
+
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
@@ -350,14 +352,17 @@ def _check_report(report: dict, run: Run, where: str) -> None:
 
 def _published(soak: Soak) -> dict[str, str | None]:
     """Each delivery folder's digest as a report states it (the file's for one part), or
-    None; folders holding anything else are listed by name."""
+    None; folders holding anything else than one part and its data dictionary are listed by
+    name."""
     root = soak.out / "deliveries"
     state: dict[str, str | None] = {}
     for folder in sorted(root.iterdir()) if root.is_dir() else ():
         if folder.name.startswith("."):
             continue
         files = sorted(folder.iterdir())
-        if len(files) == 1 and PART.match(files[0].name):
+        documents = sorted(f.name for f in files if f.name in DOCUMENTS)
+        files = [f for f in files if f.name not in DOCUMENTS]
+        if len(files) == 1 and PART.match(files[0].name) and documents == sorted(DOCUMENTS):
             state[folder.name] = _sha256(files[0])
         else:
             state[folder.name] = f"not one part: {[f.name for f in files]}"

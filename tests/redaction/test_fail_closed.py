@@ -290,8 +290,6 @@ def test_an_iban_is_not_mistaken_for_a_card_in_its_digit_groups():
 def test_names_in_prose_the_sample_never_saw_do_not_reach_a_third_party(tmp_path: Path):
     """Ticket remarks whose profiling sample holds no personal data: for an analytics vendor
     the whole column is still scanned, so names in rows the sample skipped are redacted."""
-    from conftest import KEY_TEXT
-
     import policy
     import redaction
 
@@ -311,7 +309,7 @@ def test_names_in_prose_the_sample_never_saw_do_not_reach_a_third_party(tmp_path
     decision = policy.evaluate_delivery(
         policy.load_pack("voipms"), spec, profile.fields, "tickets"
     )
-    key = redaction.keys.key_from_text(KEY_TEXT)
+    key = redaction.keys.key_from_text("fail-closed-test-key-0123456789abcdef")
     plan = build_plan(decision, detectors.read_schema(path), key)
     result = deliver(plan, [path], tmp_path / "out", fmt="csv")
     assert result.outcome is DeliveryOutcome.DELIVERED, result.blocked_reasons
