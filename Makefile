@@ -12,7 +12,7 @@ export TLDEXTRACT_CACHE := $(CURDIR)/.prefect/tldextract
 # `teleprivacy run` starts a local server and reuses it (README, "Start-up").
 export TELEPRIVACY_PREFECT_SERVER ?= ephemeral
 
-.PHONY: demo test lint venv bench clean
+.PHONY: demo test test-fast lint venv bench clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Unit tests of the library packages (no spaCy model, Prefect server or Dask): under 30 s here.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow" tests/policy tests/detectors_structured tests/synthetic tests/reports
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

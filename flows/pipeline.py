@@ -269,7 +269,7 @@ def _stage_parts(
         encoding=dataset.encoding,
     )  # fmt: skip
     settings = detection_settings(config)
-    fmt = spec.format or config.output_format
+    fmt = config.output_format_for(spec)
     expected = _expected_rows(profile)
     plans: list[redaction.RedactionPlan] = []
 

@@ -180,9 +180,6 @@ class PolicyPack:
             )
         return self.recipient_classes[slug]
 
-    def leaf_categories(self) -> tuple[str, ...]:
-        return leaf_keys(self.categories)
-
     def resolve(self, recipient_class: str, purpose: str, category: str | None) -> Rule | None:
         """The most specific matching rule; `category=None` asks about the whole delivery."""
         return most_specific(self.rules, recipient_class, purpose, category)

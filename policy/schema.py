@@ -15,7 +15,6 @@ from policy.roles import Role
 WILDCARD = "*"
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
-CategoryKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")]
 SlugOrAny = Annotated[str, StringConstraints(pattern=r"^(\*|[a-z][a-z0-9_]*)$")]
 CategoryOrAny = Annotated[
     str, StringConstraints(pattern=r"^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*)$")
