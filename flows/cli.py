@@ -382,6 +382,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("teleprivacy: interrupted", file=sys.stderr)
         return int(ExitCode.FAILURE)
+    except BrokenPipeError:  # `teleprivacy check … | head`: the reader left, nothing went wrong
+        _silence_stdout()
+        return int(ExitCode.FAILURE)  # as Python's docs advise: no message, not success either
     except Exception as exc:
         if is_user_error(exc):
             if debug_enabled():
@@ -396,6 +399,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return int(ExitCode.FAILURE)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _run_supervised(args: argparse.Namespace) -> int:

@@ -222,7 +222,8 @@ def _rows_read(profiles: Iterable[DatasetProfile]) -> str:
         if profile.quarantined_count:
             classes = ", ".join(f"{name} {n}" for name, n in profile.quarantined_by_class)
             quarantined = f"{profile.quarantined_count:,} quarantined ({classes})"
-        lines.append(f"  {profile.dataset}: {profile.rows_read:,} rows, {quarantined}")
+        rows = f"{profile.rows_read:,} row{'' if profile.rows_read == 1 else 's'}"
+        lines.append(f"  {profile.dataset}: {rows}, {quarantined}")
     return "\n".join(lines)
 
 

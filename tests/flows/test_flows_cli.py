@@ -207,3 +207,21 @@ def test_scan_reads_files_in_the_given_encoding(tmp_path: Path, capsys):
     assert main(["scan", path, "--json"]) == ExitCode.OK
     detected = json.loads(capsys.readouterr().out)
     assert (detected["rows_read"], detected["rows_quarantined"]) == (1, 2)
+
+
+def test_output_piped_into_a_reader_that_leaves_early_is_no_error(demo_workspace: Path):
+    """`teleprivacy check … | head -1`: no "unexpected BrokenPipeError", no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TELEPRIVACY_KEY": "pipe-test-key-0123456789abcdef0123456789"}
+    command = [sys.executable, "-m", "flows.cli", "check", str(demo_workspace / "demo.yaml")]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=env, cwd=demo_workspace) as proc:  # fmt: skip
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader leaves before the table is written, as `head` may
+        errors = proc.stderr.read().decode()
+        code = proc.wait(timeout=120)
+    assert "BrokenPipe" not in errors and "Traceback" not in errors, errors
+    assert code == ExitCode.FAILURE  # as Python's docs advise: no message, and not success
