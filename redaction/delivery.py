@@ -8,6 +8,9 @@ Parquet outputs are deterministic: same inputs, key and policy give byte-identic
 Reading, transforming and writing overlap (`pipelining`): two batches ahead, two behind.
 Verification checks each batch as it is handed to the writer (`verify.OutputVerifier`), so it
 overlaps too; the closed file must then hold exactly the rows written (`verify.written_rows`).
+In Parquet, kept and time-generalized text columns whose every value reads losslessly as a
+number, decimal, boolean, date or time are rewritten once with that type before publishing
+(`column_types`, `_retype`); CSV output is the text.
 Flows deliver the parts of a delivery into a staging folder and publish them together
 (`redaction.publish`): a file is published whole here, a delivery whole there.
 """
@@ -31,6 +34,7 @@ import detectors
 from detectors.fingerprints import InputFingerprint, changed_since
 from detectors.settings import DetectionSettings
 from redaction import manifest
+from redaction.column_types import TEXT_FORMAT, ColumnType, TypeTracker
 from redaction.errors import OutputFormatError, OutputWriteError, RowBalanceError
 from redaction.pipelining import background, prefetch
 from redaction.plan import PlannedColumn, RedactionPlan, apply_plan, filter_rows
@@ -166,6 +170,8 @@ def deliver(
         meter = None
         if plan.quasi_identifiers:
             meter = RiskMeter(plan.quasi_identifiers, plan.sensitive)
+        tracker = TypeTracker(typed_columns(plan)) if fmt == "parquet" else None
+        checks = _checks(verifier, meter, tracker)
         # The writer and the structured checks each have a thread: on two cores the Parquet
         # encoder and the checks' Arrow compute overlap with the transforms of the next batch.
         # Free text is analysed once per distinct text: the operator's second pass scans the
@@ -174,7 +180,7 @@ def deliver(
             detectors.findings_cache(),
             _writer(temp, plan, fmt) as write,
             background(write) as submit_write,
-            background(_checks(verifier, meter), name="teleprivacy-verify") as submit_check,
+            background(checks, name="teleprivacy-verify") as submit_check,
         ):
             for batch in prefetch(batches):
                 counts.rows_read += batch.num_rows
@@ -245,6 +251,9 @@ def deliver(
             counts.rows_withheld = _withhold(temp, plan, fmt, gate)
             counts.rows_out -= counts.rows_withheld
             figures = gate.after
+            _check_written(temp, plan, fmt, counts.rows_out, final.name)
+        if tracker is not None and (types := tracker.types()):
+            _retype(temp, plan, types)
             _check_written(temp, plan, fmt, counts.rows_out, final.name)
         digest = detectors.file_sha256(temp)
         os.replace(temp, final)
@@ -426,13 +435,18 @@ def _check_written(temp: Path, plan: RedactionPlan, fmt: str, rows: int, name: s
         )
 
 
-def _checks(verifier: OutputVerifier, meter: RiskMeter | None) -> Callable[[pa.RecordBatch], None]:
-    """Verification of a written batch's structured columns, and its risk classes counted."""
+def _checks(
+    verifier: OutputVerifier, meter: RiskMeter | None, tracker: TypeTracker | None = None
+) -> Callable[[pa.RecordBatch], None]:
+    """Verification of a written batch's structured columns, its risk classes counted, and
+    the types its text columns could take (`column_types`)."""
 
     def check(batch: pa.RecordBatch) -> None:
         verifier.check_structured(batch)
         if meter is not None:
             meter.add(batch)
+        if tracker is not None:
+            tracker.add(batch)
 
     return check
 
@@ -460,11 +474,58 @@ def _withhold(temp: Path, plan: RedactionPlan, fmt: str, gate: Gate) -> int:
     return withheld
 
 
+def typed_columns(plan: RedactionPlan) -> tuple[str, ...]:
+    """Delivered string columns whose values keep their text: kept ones and times generalized
+    to a level. Their Parquet type is decided from the values written (`column_types`); tokens,
+    ciphertexts, masked, redacted, free-text and other generalized columns stay strings."""
+    return tuple(
+        c.field
+        for c in plan.columns
+        if not c.dropped
+        and not c.free_text
+        and pa.types.is_string(c.output_type)
+        and (c.operator == "keep" or (c.operator == "generalize" and "level" in c.params))
+    )
+
+
+def typed_schema(plan: RedactionPlan, types: dict[str, ColumnType]) -> pa.Schema:
+    """The plan's output schema with `types` in place of strings (field metadata kept)."""
+    fields = []
+    for f in plan.output_schema:
+        kind = types.get(f.name)
+        if kind is not None:
+            f = f.with_type(kind.arrow_type)
+            if kind.text_format:  # how `verify.read_output` writes it back as the text checked
+                f = f.with_metadata({**(f.metadata or {}), TEXT_FORMAT: kind.text_format.encode()})
+        fields.append(f)
+    return pa.schema(fields, metadata=plan.output_schema.metadata)
+
+
+def _retype(temp: Path, plan: RedactionPlan, types: dict[str, ColumnType]) -> None:
+    """Rewrite the Parquet file `temp` with `types` for its text columns (same rows, order and
+    writer settings). The tracker has seen every value fit, so a value that does not parse
+    here is a bug, raised rather than coerced."""
+    schema = typed_schema(plan, types)
+    staged = temp.with_name(temp.name.replace(".tmp-", ".typed-", 1))
+    try:
+        with _writer(staged, plan, "parquet", schema) as write:
+            for batch in read_output(temp, plan, "parquet"):
+                arrays = [
+                    types[name].parse(column) if name in types else column
+                    for name, column in zip(batch.schema.names, batch.columns, strict=True)
+                ]
+                write(pa.RecordBatch.from_arrays(arrays, schema=schema))
+        os.replace(staged, temp)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+
+
 @contextmanager
-def _writer(path: Path, plan: RedactionPlan, fmt: str) -> Iterator:
+def _writer(path: Path, plan: RedactionPlan, fmt: str, schema: pa.Schema | None = None) -> Iterator:
     """A `write(batch)` callable for one output file, closed on exit; an `OutputWriteError`
     naming the file and the system's reason when it cannot be created or written."""
-    schema = plan.output_schema
+    schema = schema or plan.output_schema
     try:
         if fmt == "parquet":
             coded = [c.field for c in plan.columns if not c.dropped and not _tokens_out(c)]

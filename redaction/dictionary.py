@@ -294,10 +294,11 @@ def _free_text(planned: PlannedColumn, scope: JoinScope) -> tuple[str, str | Non
 def _generalized(planned: PlannedColumn) -> str:
     params = planned.params
     if params.get("level") is not None:
-        level = params["level"]
+        # Text times are delivered as timestamps in Parquet when every value reads as one
+        # (`redaction.column_types`), as text otherwise: the wording fits both.
         if pa.types.is_timestamp(planned.output_type) or pa.types.is_date(planned.output_type):
-            return f"truncated to the {level}"
-        return f"times truncated to the {level}, written as text"
+            return f"truncated to the {params['level']}"
+        return f"times truncated to the {params['level']}"
     if params.get("prefix") is not None:
         return (
             f"IPv4 addresses replaced by their /{params['prefix']} network, IPv6 by their "

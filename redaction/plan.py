@@ -7,6 +7,8 @@ Output schema (stable for a plan, written as is to every output file):
 - `generalize` keeps timestamp/date types for `level`, gives int32 for `to: year` on dates, and
   strings otherwise;
 - each field's metadata says what was done to it (`description`, `redaction.dictionary`).
+A Parquet delivery may still give kept and time-generalized text columns a lossless type
+(`redaction.column_types`, decided from the values written; see `delivery._retype`).
 """
 
 from __future__ import annotations

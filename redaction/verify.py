@@ -44,6 +44,7 @@ from detectors.reading import parquet_batches
 from detectors.settings import DetectionSettings
 from detectors.sweep import sweep_values
 from policy.decisions import Verdict
+from redaction.column_types import as_source_text
 from redaction.errors import OutputFormatError, OutputWriteError
 from redaction.operators.distinct import as_array, as_text
 from redaction.operators.freetext import left_in_clear
@@ -284,9 +285,28 @@ def output_format(path: Path, fmt: str | None = None) -> str:
 def read_output(path: Path, plan: RedactionPlan, fmt: str | None) -> Iterator[pa.RecordBatch]:
     """The batches of an output file as the plan's output schema types them."""
     if output_format(path, fmt) == "parquet":
-        yield from parquet_batches(pq.ParquetFile(path), _BATCH)
+        for batch in parquet_batches(pq.ParquetFile(path), _BATCH):
+            yield _as_planned(batch, plan)
         return
     yield from pacsv.open_csv(path, convert_options=_csv_types(plan))
+
+
+def _as_planned(batch: pa.RecordBatch, plan: RedactionPlan) -> pa.RecordBatch:
+    """A batch whose text columns were delivered typed (`redaction.column_types`: ints,
+    decimals, times) with those columns as the text the plan's checks read."""
+    planned = plan.output_schema
+    if batch.schema.names != planned.names or all(
+        f.type == planned.field(i).type or not _is_text(planned.field(i).type)
+        for i, f in enumerate(batch.schema)
+    ):
+        return batch
+    arrays = [
+        as_source_text(column, batch.schema.field(i))
+        if _is_text(planned.field(i).type) and column.type != planned.field(i).type
+        else column
+        for i, column in enumerate(batch.columns)
+    ]
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
 
 
 def _csv_types(plan: RedactionPlan) -> pacsv.ConvertOptions:

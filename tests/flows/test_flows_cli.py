@@ -182,7 +182,7 @@ def _cp1252_workspace(tmp_path: Path, encoding: str | None) -> Path:
     ("encoding", "expected"),
     [
         ("cp1252", "billing: 3 rows, none quarantined"),  # declared: honoured, all read
-        (None, "billing: 1 rows, 2 quarantined (invalid_utf8 2)"),  # detected: UTF-8 kept
+        (None, "billing: 1 row, 2 quarantined (invalid_utf8 2)"),  # detected: UTF-8 kept
     ],
 )
 def test_check_reads_a_dataset_in_its_declared_encoding(tmp_path, capsys, encoding, expected):
