@@ -26,20 +26,12 @@ import sys
 import time
 from pathlib import Path
 
+from bench import cli_delivery
+
 RESULTS = Path(__file__).resolve().parent / "results"
 CLI = Path(sys.executable).with_name("teleprivacy")
-CONFIG = """\
-policy: voipms
-datasets:
-  - {name: cdr, kind: cdr, path: cdr.csv}
-deliveries:
-  - name: cdr-quality
-    dataset: cdr
-    recipient: acme-analytics
-    recipient_class: analytics_vendor
-    purpose: service_quality
-key: {env: TELEPRIVACY_KEY}
-"""
+# the delivery benchmark's configuration, with its key source said
+CONFIG = cli_delivery.CONFIG + "key: {env: TELEPRIVACY_KEY}\n"
 TARGET_RATIO = 3.0
 
 

@@ -142,7 +142,7 @@ def _sources(profile: DatasetProfile) -> list[str]:
 
 def _targets(profile: DatasetProfile) -> list[str]:
     """Columns another dataset's column may link to: identifiers, or any candidate beside one."""
-    beside = any(set(f.entity_types) & DIRECT for f in profile.fields)
+    beside = _holds_identifiers(profile)
     return [f.column for f in profile.fields if _candidate(f) and (beside or f.entity_types)]
 
 
@@ -275,7 +275,7 @@ def _best_target(
         for target, sketch in their.items():
             if target.endswith(MAIN) or not _ids(sketch):
                 continue
-            if not _identifier(profiles[other], target):
+            if not _holds_identifiers(profiles[other]):
                 continue
             for by_main in (False, True):
                 mine = own.get(column + MAIN if by_main else column)
@@ -294,11 +294,8 @@ def _ids(sketch: IdSketch) -> bool:
     return sketch.id_share() >= MIN_ID_SHARE
 
 
-def _identifier(profile: DatasetProfile, column: str) -> bool:
-    """A column holding a direct identifier, or any id column beside one in its dataset."""
-    fields = {f.column: f for f in profile.fields}
-    if set(fields[column].entity_types) & DIRECT:
-        return True
+def _holds_identifiers(profile: DatasetProfile) -> bool:
+    """A dataset with a direct identifier: each of its id columns holds one or sits beside one."""
     return any(set(f.entity_types) & DIRECT for f in profile.fields)
 
 

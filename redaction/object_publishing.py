@@ -33,7 +33,7 @@ from redaction import manifest
 from redaction.delivery import combine_results
 from redaction.errors import DictionaryNotFoundError, OutputWriteError
 from redaction.publish import Stage, publishing
-from redaction.results import DeliveryOutcome, DeliveryResult
+from redaction.results import DeliveryResult
 from storage import (
     Location,
     ObjectPath,
@@ -76,11 +76,6 @@ class ObjectStage(Stage):
         """Upload the staged parts and documents under a fresh run prefix, then write the
         manifest (the moment of publishing), then delete every object the manifest does not
         list; the parts' result, as published (object URLs)."""
-        if not parts or any(p.outcome is not DeliveryOutcome.DELIVERED for p in parts):
-            raise OutputWriteError(
-                f"delivery {self.delivery!r}: only a delivery whose every part was delivered can "
-                "be published"
-            )
         self._check_staged(parts, documents)
         run = self.target / f"{RUN_PREFIX}{self.folder.name}"
         digests = {Path(p.output_path or "").name: p.output_sha256 for p in parts}

@@ -99,11 +99,6 @@ class Stage:
         is moved aside first and removed after. With `manifest_dir`, the parts' manifests are
         pointed at the published files (reuse in the next run) and other manifests are removed.
         """
-        if not parts or any(p.outcome is not DeliveryOutcome.DELIVERED for p in parts):
-            raise OutputWriteError(
-                f"delivery {self.delivery!r}: only a delivery whose every part was delivered can "
-                "be published"
-            )
         self._check_staged(parts, documents)
         _fsync_folder(self.folder, files=True)
         aside = self._area / f"{self.folder.name}.old"
@@ -193,8 +188,13 @@ class Stage:
         return parts
 
     def _check_staged(self, parts: Sequence[DeliveryResult], documents: Collection[str]) -> None:
-        """The staged folder holds exactly the parts, each with its verified digest, and the
-        documents."""
+        """Every part was delivered, and the staged folder holds exactly the parts, each with
+        its verified digest, and the documents: what either publisher needs before it publishes."""
+        if not parts or any(p.outcome is not DeliveryOutcome.DELIVERED for p in parts):
+            raise OutputWriteError(
+                f"delivery {self.delivery!r}: only a delivery whose every part was delivered can "
+                "be published"
+            )
         expected = {Path(p.output_path or "").name: p for p in parts}
         present = {p.name for p in self.folder.iterdir()}
         wrong = []
