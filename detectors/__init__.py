@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from detectors.columns import classify_values
+from detectors.declared_types import DeclaredTypeError, DeclaredTypes, parse_type
 from detectors.errors import (
     DetectorError,
     ModelNotInstalledError,
@@ -95,6 +96,8 @@ __all__ = [
     "ASTERISK_CDR_CSV_COLUMNS",
     "ASTERISK_CDR_CSV_NEW_COLUMNS",
     "DatasetProfile",
+    "DeclaredTypeError",
+    "DeclaredTypes",
     "DetectionSettings",
     "DetectorError",
     "EntityEvidence",
@@ -116,6 +119,7 @@ __all__ = [
     "findings_cache",
     "format_profile_table",
     "mask_value",
+    "parse_type",
     "profile_as_json",
     "profile_column",
     "profile_dataset",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
+from detectors.declared_types import DeclaredTypes
 from detectors.findings import DatasetProfile, EntityEvidence
 from detectors.reading import file_sha256, read_batches
 from storage import Location, as_location
@@ -18,16 +19,18 @@ def read_schema(
     header: bool = True,
     column_names: Sequence[str] | None = None,
     encoding: str | None = None,
+    declared: DeclaredTypes | None = None,
 ) -> pa.Schema:
     """The schema `read_batches` yields for `path`, read from its first batch only.
 
     `read_batches` yields an empty batch with the header's columns for a file with no rows, so
     there is always a first batch. Pass the `header`/`column_names` the data will be read with
-    (`resolve_header`), and its `encoding`, so a plan built on this schema matches the batches.
+    (`resolve_header`), its `encoding` and declared types, so a plan built on this schema
+    matches the batches.
     """
     batches = read_batches(
         path, fmt=fmt, batch_size=1_024, header=header, column_names=column_names,
-        encoding=encoding,
+        encoding=encoding, declared=declared,
     )  # fmt: skip
     return next(iter(batches)).schema
 

@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 from detectors import entities
 from detectors.columns.registry import CLASSIFIERS, resolve
 from detectors.columns.values import as_strings, is_temporal
+from detectors.declared_types import DeclaredTypes
 from detectors.findings import DatasetProfile, EntityEvidence, FieldKind, FieldProfile
 from detectors.fingerprints import fingerprint
 from detectors.masking import mask_value
@@ -58,13 +59,14 @@ def profile_dataset(
     column_names: Sequence[str] | None = None,
     read_rows: int | None = None,
     encoding: str | None = None,
+    declared: DeclaredTypes | None = None,
 ) -> DatasetProfile:
     """Read `paths` once, sample rows across them and profile every column of the sample.
 
     `read_rows` stops reading after that many rows (`teleprivacy check` reads a sample of a
-    dataset, not all of it); the sample then spreads over those rows only. `encoding` is the
-    dataset's (`read_batches`). What the reader noticed (an encoding fallback) and the
-    quarantined records by class are notes of the profile.
+    dataset, not all of it); the sample then spreads over those rows only. `encoding` and
+    `declared` types are the dataset's (`read_batches`). What the reader noticed (an encoding
+    fallback) and the quarantined records by class are notes of the profile.
     """
     settings = settings or DetectionSettings()
     quarantine = quarantine if quarantine is not None else Quarantine()
@@ -73,7 +75,7 @@ def profile_dataset(
     swept = FullSweep(settings)
     sample, rows_read = sample_table(
         paths, limit, fmt=fmt, quarantine=quarantine, header=header, column_names=column_names,
-        read_rows=read_rows, sweep=swept, encoding=encoding,
+        read_rows=read_rows, sweep=swept, encoding=encoding, declared=declared,
     )  # fmt: skip
     fields: list[FieldProfile] = []
     notes: list[str] = list(quarantine.notes)
@@ -107,6 +109,7 @@ def sample_table(
     read_rows: int | None = None,
     sweep: FullSweep | None = None,
     encoding: str | None = None,
+    declared: DeclaredTypes | None = None,
 ) -> tuple[pa.Table, int]:
     """Up to `limit` rows spread evenly over all `paths` (see module docstring), and rows read
     (at most about `read_rows` when given: reading stops after the batch that reaches it).
@@ -120,7 +123,7 @@ def sample_table(
             break
         for batch in read_batches(
             as_location(path), fmt=fmt, quarantine=quarantine, header=header,
-            column_names=column_names, encoding=encoding,
+            column_names=column_names, encoding=encoding, declared=declared,
         ):  # fmt: skip
             schema = schema or batch.schema
             if sweep is not None:

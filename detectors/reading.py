@@ -49,6 +49,7 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
+from detectors.declared_types import DeclaredTypes
 from detectors.errors import SettingsError, UnreadableFileError, UnsupportedFormatError
 from detectors.quarantine import Quarantine, QuarantineClass
 from detectors.validators import parse_phone
@@ -164,6 +165,7 @@ def read_batches(
     header: bool = True,
     column_names: Sequence[str] | None = None,
     encoding: str | None = None,
+    declared: DeclaredTypes | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """Stream `path` as record batches of at most `batch_size` rows.
 
@@ -177,6 +179,8 @@ def read_batches(
     as JSON text, and a Parquet binary column that holds only UTF-8 as strings; `columns` names
     flattened columns. `path` is a local path or an object (`storage.ObjectPath`, e.g.
     `s3://raw/cdr/a.csv`), streamed through the same readers (`storage.open_stream`).
+    `declared` (the dataset's `schema:`) converts its columns; a record holding a value that
+    does not fit goes to `quarantine` (`detectors.declared_types`).
     """
     path = as_location(path)
     kind, compression = detect_format(path, fmt)
@@ -186,7 +190,7 @@ def read_batches(
         own = Quarantine(keep=0)
         try:
             yield from read_batches(
-                path, fmt, batch_size, columns, own, header, column_names, encoding
+                path, fmt, batch_size, columns, own, header, column_names, encoding, declared
             )
         finally:
             if own.count:
@@ -194,6 +198,14 @@ def read_batches(
                     "%s: %d malformed rows skipped; pass a Quarantine to keep them", path, own.count
                 )
             own.close()
+        return
+    if declared is not None:
+        first = 2 if header and kind == "csv" else 1  # the line of the first record
+        yield from declared.applied(
+            read_batches(path, fmt, batch_size, columns, quarantine, header, column_names,
+                         encoding),
+            quarantine, str(path), first,
+        )  # fmt: skip
         return
     if kind == "parquet":
         yield from _read_parquet(path, batch_size, columns, quarantine)

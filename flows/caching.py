@@ -26,6 +26,8 @@ def profile_cache_key(context: Any, parameters: dict[str, Any]) -> str:
     # line 1 read as names or as data: another header decision is another profile
     digest.update(f"|{parameters.get('header')!r}|{parameters.get('column_names')!r}".encode())
     digest.update(f"|{parameters.get('encoding')!r}".encode())
+    declared = parameters.get("declared")  # another declared type is another reading
+    digest.update(f"|{sorted(declared.items()) if declared else None!r}".encode())
     for path in parameters["files"]:
         # a local file's SHA-256; an object's ETag, version id and size (one HEAD request)
         digest.update(f"|{as_location(path).name}:{file_sha256(path)}".encode())

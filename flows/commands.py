@@ -32,6 +32,7 @@ def _preflight(config_path: Path) -> policy.PipelineConfig:
 
     User mistakes surface here as one clear message instead of a failed flow run.
     """
+    import detectors
     import redaction
 
     config = policy.load_config(config_path)
@@ -39,6 +40,7 @@ def _preflight(config_path: Path) -> policy.PipelineConfig:
     detection_settings(config)  # a bad account pattern is named before any flow starts
     for dataset in config.datasets:
         dataset.files()
+        detectors.DeclaredTypes.parse(dataset.declared_types, dataset.name)  # known types only
     if config.deliveries:
         redaction.load_key(config.key, secret_loader=_no_prefect_secret_here)
     return config
@@ -189,6 +191,7 @@ def check(config_path: Path) -> int:
             ds.name, str(ds.kind), ds.files(), sample_rows=config.sample_rows, fmt=ds.format,
             read_rows=read_rows, settings=settings, header=headers[ds.name].header,
             column_names=headers[ds.name].column_names, encoding=ds.encoding,
+            declared=detectors.DeclaredTypes.parse(ds.declared_types, ds.name),
         )
         for ds in config.datasets
     }  # fmt: skip

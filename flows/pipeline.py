@@ -83,6 +83,7 @@ def _profile_all(
             futures[ds.name] = profile_dataset_task.submit(
                 ds.name, str(ds.kind), files[ds.name], config.sample_rows, ds.format, settings,
                 header=header.header, column_names=header.column_names, encoding=ds.encoding,
+                declared=ds.declared_types,
             )  # fmt: skip
         except Exception as exc:
             unread[ds.name] = _problem(f"dataset {ds.name}", exc)
@@ -174,7 +175,10 @@ def _deliver_one(
                 if decision.status is DeliveryStatus.DENIED:
                     return stage.deny(manifests)
                 parts, plan = _stage_parts(config, decision, key, stage.folder, profile, manifests)
-                documents = _stage_dictionary(stage.folder, plan, decision, pack, parts)
+                spec = config.delivery(name)
+                keys = redaction.partition_keys(spec.partition_by or (), plan) if plan else ()
+                parts = _laid_out(parts, plan, manifests, keys, config.output_format_for(spec))
+                documents = _stage_dictionary(stage.folder, plan, decision, pack, parts, keys)
                 return stage.settle(parts, manifests, documents)
             except Exception as exc:
                 return stage.fail(*_error_line(name, exc), manifests)
@@ -267,6 +271,7 @@ def _stage_parts(
     schema = detectors.read_schema(
         files[0], fmt=dataset.format, header=header.header, column_names=header.column_names,
         encoding=dataset.encoding,
+        declared=detectors.DeclaredTypes.parse(dataset.declared_types, dataset.name),
     )  # fmt: skip
     settings = detection_settings(config)
     fmt = config.output_format_for(spec)
@@ -275,6 +280,7 @@ def _stage_parts(
 
     def stage(decision: DeliveryDecision) -> list[DeliveryResult]:
         plan = redaction.build_plan(decision, schema, key, settings)
+        redaction.partition_keys(spec.partition_by or (), plan)  # refused before any write
         plans.append(plan)
         futures = [
             deliver_file_task.submit(
@@ -294,6 +300,7 @@ def _stage_parts(
                 quarantine_limit=(
                     config.quarantine_threshold if config.on_quarantine == "block" else None
                 ),
+                declared=dataset.declared_types,
             )
             for part, (source, rows, profiled) in enumerate(
                 zip(files, expected, profile.inputs, strict=True)
@@ -308,18 +315,38 @@ def _stage_parts(
     return climb_ladder(decision, stage), plans[-1] if plans else None
 
 
+def _laid_out(
+    parts: list[DeliveryResult],
+    plan: redaction.RedactionPlan | None,
+    manifests: Path,
+    keys: Sequence[redaction.PartitionKey],
+    fmt: str,
+) -> list[DeliveryResult]:
+    """Delivered parts given one schema (`redaction.settle_types`) and laid out in the
+    partitions asked for (`redaction.partition`); others as they are."""
+    if plan is None or not parts or any(p.outcome is not DeliveryOutcome.DELIVERED for p in parts):
+        return parts
+    parts = redaction.settle_types(parts, plan, manifests)
+    if keys:
+        folder = Path(parts[0].output_path or "").parent
+        parts = redaction.partition(parts, plan, keys, fmt, folder)
+    return parts
+
+
 def _stage_dictionary(
     folder: Path,
     plan: redaction.RedactionPlan | None,
     decision: DeliveryDecision,
     pack: policy.PolicyPack,
     parts: Sequence[DeliveryResult],
+    keys: Sequence[redaction.PartitionKey] = (),
 ) -> tuple[str, ...]:
     """Stage the data dictionary (`_dictionary.json`, `_README.md`) beside the parts when every
     part was delivered, from the plan they were written with; the names staged (none otherwise)."""
     if plan is None or not parts or any(p.outcome is not DeliveryOutcome.DELIVERED for p in parts):
         return ()
-    return write_dictionary(folder, build_dictionary(plan, decision, pack, parts))
+    dictionary = build_dictionary(plan, decision, pack, parts, folder, keys)
+    return write_dictionary(folder, dictionary)
 
 
 def _error_line(delivery: str, exc: Exception) -> Problem:

@@ -6,7 +6,7 @@ their results in memory only (`persist_result=False`); only I/O is retried.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -46,11 +46,14 @@ def profile_dataset_task(
     header: bool = True,
     column_names: Sequence[str] | None = None,
     encoding: str | None = None,
+    declared: Mapping[str, str] | None = None,
 ) -> DatasetProfile:
-    """Profile a dataset's columns from a sample (CSV read as `resolve_header` decided)."""
+    """Profile a dataset's columns from a sample (CSV read as `resolve_header` decided, columns
+    of the dataset's `schema:` as `declared`)."""
     return detectors.profile_dataset(
         name, kind, list(files), sample_rows=sample_rows, fmt=fmt, settings=settings,
         header=header, column_names=column_names, encoding=encoding,
+        declared=detectors.DeclaredTypes.parse(declared, name),
     )  # fmt: skip
 
 
@@ -92,6 +95,7 @@ def deliver_file_task(
     profiled: InputFingerprint | None = None,
     encoding: str | None = None,
     quarantine_limit: float | None = None,
+    declared: Mapping[str, str] | None = None,
 ) -> DeliveryResult:
     """Redact, write atomically and verify one input file of a delivery.
 
@@ -106,6 +110,7 @@ def deliver_file_task(
         settings=settings, header=header, column_names=column_names,
         profiled=None if profiled is None else [profiled], encoding=encoding,
         quarantine_limit=quarantine_limit,
+        declared=detectors.DeclaredTypes.parse(declared, plan.dataset),
     )  # fmt: skip
 
 

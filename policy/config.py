@@ -110,7 +110,9 @@ class DatasetSpec(_Strict):
     """One input dataset: a file or glob of CSV/Parquet/JSONL files of one kind, local or in
     object storage (`s3://bucket/prefix/*.csv`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, populate_by_name=True
+    )
 
     name: Name
     kind: DatasetKind
@@ -130,6 +132,10 @@ class DatasetSpec(_Strict):
     # taxonomy and column names mark: plan, amount…) and sensitive ones for l-diversity.
     quasi_identifiers: list[str] | None = None
     sensitive: list[str] | None = None
+    # `schema:` column → type (int64, bool, date, decimal(P,S), timestamp, timestamp[ZONE],
+    # string): read as that type everywhere; a value that does not fit is quarantined
+    # (`detectors.declared_types`, which checks the names when the dataset is read)
+    declared_types: dict[str, Text] | None = Field(default=None, alias="schema")
 
     @field_validator("path", mode="before")
     @classmethod
@@ -188,6 +194,9 @@ class DeliverySpec(_Strict):
     # tokens made with a key derived with `recipient` (default), or shared across recipients
     # (only for recipient classes the pack grants `shared_tokens`)
     token_scope: TokenScope = TokenScope.RECIPIENT
+    # Hive-style folders (`day=2026-11-05/`): `day` or `month` of the delivery's call or billing
+    # time (`day(start)` names the column), or a delivered column without personal data
+    partition_by: list[Text] | None = Field(default=None, min_length=1, max_length=3)
 
 
 class DetectionConfig(_Strict):

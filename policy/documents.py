@@ -113,7 +113,7 @@ def validation_problems(
         kind = err["type"]
         if kind == "extra_forbidden":
             owner = _model_at(model, loc)
-            known = ", ".join(owner.model_fields) if owner else ""
+            known = ", ".join(f.alias or n for n, f in owner.model_fields.items()) if owner else ""
             problems.append(Problem(where, "unknown key", f"known keys: {known}" if known else ""))
         elif kind == "missing":
             last = str(loc[-1]) if loc else ""

@@ -12,7 +12,9 @@ from redaction.errors import (
     UnknownOperatorError,
 )
 from redaction.keys import DEFAULT_KEY_ENV, Key, load_key
+from redaction.layout import settle_types
 from redaction.operators import known_operators
+from redaction.partitions import PartitionKey, partition, partition_keys
 from redaction.plan import RedactionPlan, apply_plan, build_plan, filter_rows
 from redaction.reidentify import reidentify
 from redaction.results import DeliveryOutcome, DeliveryResult, FieldOutput, ResidualFinding
@@ -20,8 +22,9 @@ from redaction.verify import verify_output
 
 __all__ = [
     "DEFAULT_KEY_ENV", "DeliveryDeniedError", "DeliveryOutcome", "DeliveryResult", "FieldOutput",
-    "InvalidParamsError", "Key", "MissingKeyError", "RedactionError", "RedactionPlan",
-    "ResidualFinding", "UnknownOperatorError", "apply_plan", "build_plan", "combine_results",
-    "deliver", "filter_rows", "known_operators", "load_key", "output_name", "refuse_changed_inputs",
-    "reidentify", "verify_output",
+    "InvalidParamsError", "Key", "MissingKeyError", "PartitionKey", "RedactionError",
+    "RedactionPlan", "ResidualFinding", "UnknownOperatorError", "apply_plan", "build_plan",
+    "combine_results", "deliver", "filter_rows", "known_operators", "load_key", "output_name",
+    "partition", "partition_keys", "refuse_changed_inputs", "reidentify", "settle_types",
+    "verify_output"
 ]  # fmt: skip

@@ -20,8 +20,10 @@ import pyarrow.compute as pc
 DECIMAL_PRECISIONS = (18, 38)
 TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 DATE_FORMAT = "%Y-%m-%d"
-# Parquet field metadata: the strftime format a typed date or time was read from.
+# Parquet field metadata: the strftime format a typed date or time was read from, and whether
+# the column's nulls stand for empty strings of the source (it held no nulls).
 TEXT_FORMAT = b"teleprivacy.text_format"
+EMPTY_AS_NULL = b"teleprivacy.empty_as_null"
 _FRACTION = re.compile(r"-?[0-9]+\.([0-9]+)")
 _INTEGER = re.compile(r"-?[0-9]{1,18}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -119,9 +121,18 @@ def _candidates(filled: pa.Array) -> list[ColumnType]:
 
 def as_source_text(values: pa.Array, field: pa.Field) -> pa.Array:
     """A typed delivered column written back as text: dates and times in the format they were
-    read from (`TEXT_FORMAT` in the field's metadata), other types as Arrow writes them."""
-    text_format = (field.metadata or {}).get(TEXT_FORMAT)
-    return _render(values, text_format.decode() if text_format else None)
+    read from (`TEXT_FORMAT` in the field's metadata), other types as Arrow writes them, and
+    nulls as empty strings where they stood for them (`EMPTY_AS_NULL`)."""
+    metadata = field.metadata or {}
+    text_format = metadata.get(TEXT_FORMAT)
+    text = _render(values, text_format.decode() if text_format else None)
+    return pc.fill_null(text, "") if metadata.get(EMPTY_AS_NULL) == b"true" else text
+
+
+def field_metadata(kind: ColumnType) -> dict[bytes, bytes]:
+    """The Parquet field metadata that lets a reader write `kind`'s values back as the text."""
+    metadata = {TEXT_FORMAT: kind.text_format.encode()} if kind.text_format else {}
+    return {**metadata, EMPTY_AS_NULL: b"true"} if kind.empty_as_null else metadata
 
 
 def _render(values: pa.Array, text_format: str | None) -> pa.Array:

@@ -34,11 +34,11 @@ import detectors
 from detectors.fingerprints import InputFingerprint, changed_since
 from detectors.settings import DetectionSettings
 from redaction import manifest
-from redaction.column_types import TEXT_FORMAT, ColumnType, TypeTracker
+from redaction.column_types import ColumnType, TypeTracker, field_metadata
 from redaction.errors import OutputFormatError, OutputWriteError, RowBalanceError
 from redaction.pipelining import background, prefetch
 from redaction.plan import PlannedColumn, RedactionPlan, apply_plan, filter_rows
-from redaction.results import DeliveryOutcome, DeliveryResult, ResidualFinding
+from redaction.results import DeliveryOutcome, DeliveryResult, ResidualFinding, part_name
 from redaction.risk import (
     Gate,
     RiskFigures,
@@ -93,6 +93,7 @@ def deliver(
     profiled: Sequence[InputFingerprint] | None = None,
     encoding: str | None = None,
     quarantine_limit: float | None = None,
+    declared: detectors.DeclaredTypes | None = None,
 ) -> DeliveryResult:
     """Redact `inputs` into `out_dir/<delivery>.<fmt>`, verify it, and say what happened.
 
@@ -107,7 +108,7 @@ def deliver(
     read, or whose size, mtime or inode (an object: size or ETag) change while it is read, blocks
     the delivery (the decisions were made on other data). Inputs may be objects (`s3://…`);
     `out_dir` is a local folder (`redaction.object_publishing` uploads what is published).
-    `encoding` is the dataset's (`detectors.read_batches`).
+    `encoding` and `declared` (types) are the dataset's (`detectors.read_batches`).
     Rows in are the physical records the reader counted: rows read + quarantined must equal them,
     and rows read = rows out + filtered (else `RowBalanceError`). With `quarantine_limit`, more
     than that share of the records quarantined blocks the delivery (`on_quarantine: block`).
@@ -142,7 +143,11 @@ def deliver(
             reuse_tag,
             header,
             column_names,
-            reading={"encoding": encoding, "quarantine_limit": quarantine_limit},
+            reading={
+                "encoding": encoding,
+                "quarantine_limit": quarantine_limit,
+                "declared": declared.fingerprint() if declared else None,
+            },
         )
         reused = manifest.reusable(Path(manifest_dir), final, fingerprint)
         if reused is not None:
@@ -164,6 +169,7 @@ def deliver(
                 header=header,
                 column_names=column_names,
                 encoding=encoding,
+                declared=declared,
             )
         )
         verifier = OutputVerifier(plan, settings)
@@ -178,7 +184,7 @@ def deliver(
         # texts it changed, and verification then scans what was written, mostly the same texts.
         with (
             detectors.findings_cache(),
-            _writer(temp, plan, fmt) as write,
+            open_writer(temp, plan, fmt) as write,
             background(write) as submit_write,
             background(checks, name="teleprivacy-verify") as submit_check,
         ):
@@ -299,13 +305,17 @@ def refuse_changed_inputs(
     )  # fmt: skip
 
 
-def combine_results(results: Sequence[DeliveryResult]) -> DeliveryResult:
+def combine_results(
+    results: Sequence[DeliveryResult], root: Location | None = None
+) -> DeliveryResult:
     """One result for a delivery written as several parts.
 
     Counts are summed. When every part was delivered, `output_path` is the single part's path or
-    the folder holding the parts, and `output_sha256` the part's digest or the SHA-256 of the
-    sorted `<sha256>  <file name>` lines of all parts. When any part was blocked the delivery is
-    blocked as a whole and the parts that were written are deleted (fail closed).
+    the folder holding the parts (`root`, else the first part's folder), and `output_sha256` the
+    part's digest or the SHA-256 of the sorted `<sha256>  <file name>` lines of all parts, a
+    name being the part's path below `root` (`day=2026-11-05/part-0.parquet`) when given. When
+    any part was blocked the delivery is blocked as a whole and the parts that were written are
+    deleted (fail closed).
     """
     if not results:
         raise OutputWriteError("combine_results needs at least one delivery result")
@@ -321,10 +331,11 @@ def combine_results(results: Sequence[DeliveryResult]) -> DeliveryResult:
     else:
         paths = [as_location(r.output_path) for r in results if r.output_path]
         lines = sorted(
-            f"{r.output_sha256}  {as_location(r.output_path or '').name}" for r in results
+            f"{r.output_sha256}  {part_name(as_location(r.output_path or ''), root)}"
+            for r in results
         )
         digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
-        path = str(paths[0].parent) if paths else None
+        path = str(root) if root is not None else str(paths[0].parent) if paths else None
     return DeliveryResult(
         delivery=first.delivery,
         outcome=DeliveryOutcome.BLOCKED if blocked else DeliveryOutcome.DELIVERED,
@@ -418,7 +429,7 @@ def _residual_reason(plan: RedactionPlan, finding: ResidualFinding) -> str:
     return reason
 
 
-def _tokens_out(planned: PlannedColumn) -> bool:
+def tokens_out(planned: PlannedColumn) -> bool:
     """A column of tokens or ciphertexts: nearly one value per subscriber or row, so Parquet
     dictionary pages would be abandoned and min/max statistics say nothing; both are skipped
     (about a quarter of the write time on a 1M-row CDR)."""
@@ -457,7 +468,7 @@ def _withhold(temp: Path, plan: RedactionPlan, fmt: str, gate: Gate) -> int:
     staged = temp.with_name(temp.name.replace(".tmp-", ".gate-", 1))
     withheld = 0
     try:
-        with _writer(staged, plan, fmt) as write:
+        with open_writer(staged, plan, fmt) as write:
             for batch in read_output(temp, plan, fmt):
                 drop = withheld_rows(batch, gate.small_classes)
                 withheld += int(drop.sum())
@@ -494,9 +505,10 @@ def typed_schema(plan: RedactionPlan, types: dict[str, ColumnType]) -> pa.Schema
     for f in plan.output_schema:
         kind = types.get(f.name)
         if kind is not None:
-            f = f.with_type(kind.arrow_type)
-            if kind.text_format:  # how `verify.read_output` writes it back as the text checked
-                f = f.with_metadata({**(f.metadata or {}), TEXT_FORMAT: kind.text_format.encode()})
+            # how `verify.read_output` writes it back as the text checked
+            f = f.with_type(kind.arrow_type).with_metadata(
+                {**(f.metadata or {}), **field_metadata(kind)}
+            )
         fields.append(f)
     return pa.schema(fields, metadata=plan.output_schema.metadata)
 
@@ -508,7 +520,7 @@ def _retype(temp: Path, plan: RedactionPlan, types: dict[str, ColumnType]) -> No
     schema = typed_schema(plan, types)
     staged = temp.with_name(temp.name.replace(".tmp-", ".typed-", 1))
     try:
-        with _writer(staged, plan, "parquet", schema) as write:
+        with open_writer(staged, plan, "parquet", schema) as write:
             for batch in read_output(temp, plan, "parquet"):
                 arrays = [
                     types[name].parse(column) if name in types else column
@@ -522,13 +534,15 @@ def _retype(temp: Path, plan: RedactionPlan, types: dict[str, ColumnType]) -> No
 
 
 @contextmanager
-def _writer(path: Path, plan: RedactionPlan, fmt: str, schema: pa.Schema | None = None) -> Iterator:
+def open_writer(
+    path: Path, plan: RedactionPlan, fmt: str, schema: pa.Schema | None = None
+) -> Iterator:
     """A `write(batch)` callable for one output file, closed on exit; an `OutputWriteError`
     naming the file and the system's reason when it cannot be created or written."""
     schema = schema or plan.output_schema
     try:
         if fmt == "parquet":
-            coded = [c.field for c in plan.columns if not c.dropped and not _tokens_out(c)]
+            coded = [c.field for c in plan.columns if not c.dropped and not tokens_out(c)]
             writer = pq.ParquetWriter(
                 path, schema, compression=PARQUET_COMPRESSION, use_dictionary=coded,
                 write_statistics=coded, dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES,

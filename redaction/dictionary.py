@@ -40,13 +40,14 @@ from redaction.operators.freetext import TOKENIZED
 from redaction.operators.generalize import IPV6_PREFIX
 from redaction.operators.pseudonymize import DEFAULT_PREFIX, PREFIXES, TOKEN_HEX, is_caller_id
 from redaction.operators.registry import FieldContext
+from redaction.results import part_name
 
 if TYPE_CHECKING:
     from policy.pack import PolicyPack
     from redaction.plan import PlannedColumn, RedactionPlan
     from redaction.results import DeliveryResult
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 DICTIONARY_FILE = "_dictionary.json"
 README_FILE = "_README.md"
 DOCUMENTS = (DICTIONARY_FILE, README_FILE)  # published beside the parts; not parts themselves
@@ -201,6 +202,7 @@ class DataDictionary:
     parts: tuple[PartEntry, ...]
     columns: tuple[ColumnEntry, ...]
     dropped: tuple[DroppedColumn, ...]
+    partitions: tuple[Any, ...] = ()  # `redaction.partitions.PartitionKey`, outermost first
 
 
 def describe_column(
@@ -315,9 +317,13 @@ def build_dictionary(
     decision: DeliveryDecision,
     pack: PolicyPack,
     parts: Sequence[DeliveryResult],
+    folder: Path | None = None,
+    partitions: Sequence[Any] = (),
 ) -> DataDictionary:
     """The dictionary of a delivery from the plan its parts were written with (after the release
-    gate's ladder), the policy decision, the pack, and the parts' results."""
+    gate's ladder), the policy decision, the pack, and the parts' results; part names are their
+    paths below `folder` when given (partitions are folders), and `partitions` the layout's
+    `redaction.partitions.PartitionKey`s."""
     decided = {d.field: d for d in decision.fields}
     scope = join_scope(decision, plan.key_id)
     written = _written_types(parts)
@@ -352,8 +358,10 @@ def build_dictionary(
         quasi_identifiers=tuple(plan.quasi_identifiers),
         gate_steps=tuple(parts[0].gate_steps) if parts else (),
         parts=tuple(
-            PartEntry(Path(p.output_path or "").name, p.rows_out, p.output_sha256) for p in parts
+            PartEntry(part_name(Path(p.output_path or ""), folder), p.rows_out, p.output_sha256)
+            for p in parts
         ),
+        partitions=tuple(partitions),
         columns=tuple(e for e in entries if e.transformation is not Transformation.DROPPED),
         dropped=tuple(
             DroppedColumn(e.name, e.category, e.verdict, e.reason, e.citation)
@@ -414,6 +422,9 @@ def dictionary_json(dictionary: DataDictionary) -> dict[str, Any]:
             "quasi_identifiers": list(d.quasi_identifiers),
             "steps": list(d.gate_steps),
         },
+        "partitions": [
+            {"key": k.key, "column": k.column, "description": k.describe()} for k in d.partitions
+        ],
         "parts": [{"file": p.file, "rows": p.rows, "sha256": p.sha256} for p in d.parts],
         "columns": [_column_json(c) for c in d.columns],
         "dropped_columns": [
@@ -600,6 +611,10 @@ def render_readme(body: Mapping[str, Any]) -> str:
         lines += [f"- Coarsened to reach it: {step}" for step in gate["steps"]]
     else:
         lines.append("None for this recipient class.")
+    if body.get("partitions"):
+        lines += ["", "## Partitions", "", "Hive-style folders, outermost first (read them with "
+                  "`hive_partitioning`):", ""]  # fmt: skip
+        lines += [f"- `{p['description']}`" for p in body["partitions"]]
     lines += ["", "## Parts", "", "| file | rows | sha256 |", "|---|---|---|"]
     lines += [f"| `{p['file']}` | {p['rows']:,} | `{p['sha256'] or '-'}` |" for p in body["parts"]]
     lines += [

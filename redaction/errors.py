@@ -69,3 +69,8 @@ class DictionaryError(RedactionError):
 
 class DictionaryNotFoundError(DictionaryError):
     """The folder given is not a delivery folder holding a data dictionary."""
+
+
+class PartitionError(RedactionError):
+    """A delivery's `partition_by` names no delivered column, or one whose values cannot be
+    folder names (personal data, free text, too many distinct values)."""

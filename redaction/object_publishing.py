@@ -33,7 +33,7 @@ from redaction import manifest
 from redaction.delivery import combine_results
 from redaction.errors import DictionaryNotFoundError, OutputWriteError
 from redaction.publish import Stage, publishing
-from redaction.results import DeliveryResult
+from redaction.results import DeliveryResult, part_name
 from storage import (
     Location,
     ObjectPath,
@@ -78,7 +78,9 @@ class ObjectStage(Stage):
         list; the parts' result, as published (object URLs)."""
         self._check_staged(parts, documents)
         run = self.target / f"{RUN_PREFIX}{self.folder.name}"
-        digests = {Path(p.output_path or "").name: p.output_sha256 for p in parts}
+        digests = {
+            part_name(Path(p.output_path or ""), self.folder): p.output_sha256 for p in parts
+        }
         listed: dict[str, list[dict[str, Any]]] = {"parts": [], "documents": []}
         try:
             for name in sorted(set(digests) | set(documents)):
@@ -93,9 +95,10 @@ class ObjectStage(Stage):
                          "sha256": digests.get(name) or _sha256(local)}  # fmt: skip
                 listed["parts" if name in digests else "documents"].append(entry)
             published = [
-                replace(p, output_path=str(run / Path(p.output_path or "").name)) for p in parts
+                replace(p, output_path=str(run / part_name(Path(p.output_path or ""), self.folder)))
+                for p in parts
             ]
-            combined = combine_results(published)
+            combined = combine_results(published, run)
             body = {
                 "manifest_version": MANIFEST_VERSION,
                 "delivery": self.delivery,

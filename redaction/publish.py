@@ -36,7 +36,7 @@ from redaction import manifest
 from redaction.delivery import combine_results
 from redaction.dictionary import DOCUMENTS
 from redaction.errors import OutputWriteError
-from redaction.results import DeliveryOutcome, DeliveryResult
+from redaction.results import DeliveryOutcome, DeliveryResult, part_name
 
 logger = logging.getLogger(__name__)
 STAGING = ".staging"
@@ -115,7 +115,10 @@ class Stage:
         _fsync_folder(self.root)
         _remove(aside)
         published = [
-            replace(p, output_path=str(self.target / Path(p.output_path or "").name)) for p in parts
+            replace(
+                p, output_path=str(self.target / part_name(Path(p.output_path or ""), self.folder))
+            )
+            for p in parts
         ]
         if manifest_dir is not None:
             names = {Path(p.output_path or "").name for p in published}
@@ -124,7 +127,7 @@ class Stage:
             manifest.prune(Path(manifest_dir), keep=names)
         logger.info("delivery %s: %d part(s) published in %s", self.delivery, len(published),
                     self.target)  # fmt: skip
-        return combine_results(published)
+        return combine_results(published, self.target)
 
     def settle(
         self,
@@ -137,7 +140,7 @@ class Stage:
         (blocked) result."""
         if parts and all(p.outcome is DeliveryOutcome.DELIVERED for p in parts):
             return self.publish(parts, manifest_dir, documents)
-        blocked = combine_results(parts)
+        blocked = combine_results(parts, self.folder)
         removed = self.withdraw(manifest_dir)
         if not removed:
             return blocked
@@ -195,8 +198,8 @@ class Stage:
                 f"delivery {self.delivery!r}: only a delivery whose every part was delivered can "
                 "be published"
             )
-        expected = {Path(p.output_path or "").name: p for p in parts}
-        present = {p.name for p in self.folder.iterdir()}
+        expected = {part_name(Path(p.output_path or ""), self.folder): p for p in parts}
+        present = set(_files(self.folder))
         wrong = []
         if present != set(expected) | set(documents):
             also = f" and the documents {sorted(documents)}" if documents else ""
@@ -253,12 +256,13 @@ def publishing(root: Path, delivery: str) -> Iterator[Stage]:
 
 def folder_sha256(folder: Path) -> str:
     """The digest `combine_results` gives a delivery of several parts, from the part files in
-    `folder`: SHA-256 of the sorted `<sha256>  <file name>` lines (the data dictionary's
+    `folder` and its partition folders: SHA-256 of the sorted `<sha256>  <path>` lines (paths
+    below `folder`, `day=2026-11-05/part-0.parquet`; the data dictionary's
     documents, which list the parts' digests, are not parts)."""
     lines = sorted(
-        f"{detectors.file_sha256(p)}  {p.name}"
-        for p in Path(folder).iterdir()
-        if p.is_file() and p.name not in DOCUMENTS
+        f"{detectors.file_sha256(Path(folder) / name)}  {name}"
+        for name in _files(folder)
+        if name not in DOCUMENTS
     )
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
@@ -323,15 +327,20 @@ def _move_aside(target: Path, aside: Path) -> bool:
 def _part_count(folder: Path) -> int:
     if not folder.is_dir():
         return 1
-    return sum(
-        1 for p in folder.iterdir() if not p.name.startswith(".") and p.name not in DOCUMENTS
-    )
+    return sum(1 for n in _files(folder) if not n.startswith(".") and n not in DOCUMENTS)
+
+
+def _files(folder: Path) -> list[str]:
+    """The files under `folder`, as `/`-joined paths below it (partitions are folders)."""
+    return sorted(p.relative_to(folder).as_posix() for p in Path(folder).rglob("*") if p.is_file())
 
 
 def _fsync_folder(folder: Path, files: bool = False) -> None:
     """Flush a folder's entries (and with `files`, its files) to disk before it is renamed, so a
     crash cannot publish names whose bytes were never written."""
-    paths = [p for p in folder.iterdir() if p.is_file()] if files else []
+    paths = [p for p in folder.rglob("*") if p.is_file()] if files else []
+    if files:  # partition folders' entries too
+        paths += [p for p in folder.rglob("*") if p.is_dir()]
     for path in [*paths, folder]:
         fd = os.open(path, os.O_RDONLY)
         try:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from redaction.risk import RiskFigures
+from storage import Location
 
 
 class DeliveryOutcome(StrEnum):
@@ -57,3 +59,13 @@ class DeliveryResult:
         return self.rows_in == (
             self.rows_out + self.rows_quarantined + self.rows_filtered + self.rows_withheld
         )
+
+
+def part_name(path: Location, root: Location | None = None) -> str:
+    """A part's name in its delivery: its path below `root` (partitions are folders), else its
+    file name."""
+    if root is None:
+        return path.name
+    if isinstance(path, Path) and isinstance(root, Path):
+        return path.relative_to(root).as_posix()
+    return path.relative_to(root)  # type: ignore[arg-type]

@@ -44,8 +44,14 @@ def _dictionaries(deliveries: Path) -> dict[str, dict]:
     }
 
 
-def _parts(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*-part*.parquet"))
+def _files(folder: Path) -> list[Path]:
+    """The data files of a delivery: in its folder, or in its partition folders."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("_"))
+
+
+def _parts(folder: Path, body: dict) -> list[Path]:
+    """The Parquet parts in the order the dictionary lists them."""
+    return [folder / p["file"] for p in body["parts"]]
 
 
 def test_every_delivery_ships_a_dictionary_that_matches_its_schema(deliveries: Path):
@@ -60,8 +66,8 @@ def test_every_delivery_ships_a_dictionary_that_matches_its_schema(deliveries: P
         validator.validate(body)
         folder = deliveries / name
         assert (folder / README_FILE).is_file()
-        parts = sorted(p.name for p in folder.iterdir() if not p.name.startswith("_"))
-        assert [p["file"] for p in body["parts"]] == parts, name
+        parts = sorted(p.relative_to(folder).as_posix() for p in _files(folder))
+        assert sorted(p["file"] for p in body["parts"]) == parts, name
 
 
 def test_parquet_columns_have_the_type_and_description_their_dictionary_states(deliveries: Path):
@@ -71,7 +77,7 @@ def test_parquet_columns_have_the_type_and_description_their_dictionary_states(d
     for name, body in _dictionaries(deliveries).items():
         if body["format"] != "parquet":
             continue
-        for part, listed in zip(_parts(deliveries / name), body["parts"], strict=True):
+        for part, listed in zip(_parts(deliveries / name, body), body["parts"], strict=True):
             schema = pq.read_schema(part)
             assert schema.names == [c["name"] for c in body["columns"]], name
             for column in body["columns"]:
@@ -92,7 +98,7 @@ def test_duckdb_joins_cdr_and_billing_on_phone_tokens(deliveries: Path, demo_wor
     for name, column in (("cdr-quality", "src"), ("billing-quality", "phone")):
         entry = next(c for c in dictionaries[name]["columns"] if c["name"] == column)
         assert (entry["token_format"], entry["join_scope"]) == ("PHONE_<16 hex>", "recipient")
-    cdr = str(deliveries / "cdr-quality" / "*.parquet")
+    cdr = str(deliveries / "cdr-quality" / "**" / "*.parquet")  # partitioned by day
     billing = str(deliveries / "billing-quality" / "*.parquet")
     con = duckdb.connect()
     joined = con.execute(
@@ -136,9 +142,11 @@ def test_pandas_and_polars_read_the_parts(deliveries: Path):
         if body["format"] != "parquet":
             continue
         columns = [c["name"] for c in body["columns"]]
+        keys = [p["key"] for p in body["partitions"]]  # read back from the folder names
         whole = pd.read_parquet(deliveries / name)
-        assert list(whole.columns) == columns and len(whole) == body["rows"]["delivered"]
-        for part, listed in zip(_parts(deliveries / name), body["parts"], strict=True):
+        assert list(whole.columns) == columns + keys
+        assert len(whole) == body["rows"]["delivered"]
+        for part, listed in zip(_parts(deliveries / name, body), body["parts"], strict=True):
             frame = pl.read_parquet(part)
             assert frame.columns == columns and frame.height == listed["rows"]
             assert list(pd.read_parquet(part).columns) == columns
@@ -173,15 +181,43 @@ def test_duckdb_reads_typed_columns(deliveries: Path):
     cast; tokens stay text."""
     import duckdb
 
-    cdr = pq.read_schema(_parts(deliveries / "cdr-quality")[0])
+    body = _dictionaries(deliveries)["cdr-quality"]
+    cdr = pq.read_schema(_parts(deliveries / "cdr-quality", body)[0])
     types = {name: str(cdr.field(name).type) for name in cdr.names}
     assert types["duration"] == types["billsec"] == "int64"
     assert types["start"] == types["end"] == "timestamp[ms]"
     assert types["src"] == "string"
-    glob = str(deliveries / "cdr-quality" / "*.parquet")
+    glob = str(deliveries / "cdr-quality" / "**" / "*.parquet")
     rows = duckdb.execute(
-        "SELECT date_trunc('day', start) AS day, sum(billsec) FROM read_parquet(?) "
-        "GROUP BY day ORDER BY day",
+        "SELECT date_trunc('day', start) AS on_day, sum(billsec) FROM read_parquet(?) "
+        "GROUP BY on_day ORDER BY on_day",
         [glob],
     ).fetchall()
     assert rows and all(isinstance(total, int) for _, total in rows)
+
+
+def test_the_cdr_delivery_is_laid_out_by_day(deliveries: Path):
+    """`partition_by: [day]` in the demo: one Hive folder per day of the (generalized) start,
+    every row in the folder of its day, and DuckDB prunes by it without reading the others."""
+    import duckdb
+
+    folder = deliveries / "cdr-quality"
+    body = _dictionaries(deliveries)["cdr-quality"]
+    assert [(p["key"], p["column"]) for p in body["partitions"]] == [("day", "start")]
+    days = sorted(p.name for p in folder.iterdir() if p.is_dir())
+    assert days and all(re.fullmatch(r"day=\d{4}-\d{2}-\d{2}", d) for d in days)
+    glob = str(folder / "**" / "*.parquet")
+    con = duckdb.connect()
+    mismatched = con.execute(
+        "SELECT count(*) FROM read_parquet(?, hive_partitioning = true) "
+        "WHERE CAST(day AS DATE) <> CAST(start AS DATE)",
+        [glob],
+    ).fetchone()[0]
+    assert mismatched == 0
+    first = days[0].split("=")[1]
+    one_day = con.execute(
+        "SELECT count(*) FROM read_parquet(?, hive_partitioning = true) WHERE day = ?",
+        [glob, first],
+    ).fetchone()[0]
+    in_folder = sum(pq.read_metadata(p).num_rows for p in (folder / days[0]).glob("*.parquet"))
+    assert one_day == in_folder > 0

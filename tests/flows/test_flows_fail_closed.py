@@ -38,7 +38,7 @@ def test_input_replaced_after_profiling_blocks_the_delivery(
     outcome = pipeline.pipeline_flow(str(work / "demo.yaml"), str(out))
     assert outcome.exit_code == ExitCode.BLOCKED
     assert "cdr-quality" in outcome.unverified
-    assert not list((out / "deliveries" / "cdr-quality").glob("*.parquet"))
+    assert not list((out / "deliveries" / "cdr-quality").rglob("*.parquet"))
     report = json.loads(outcome.report_json.read_text(encoding="utf-8"))
     (dataset,) = [d for d in report["datasets"] if d["name"] == "cdr"]
     assert dataset["sha256"] == profiled_sha

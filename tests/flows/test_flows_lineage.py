@@ -316,4 +316,4 @@ def test_a_lineage_endpoint_that_is_down_fails_no_delivery(
 
     outcome = pipeline_flow(str(workspace / "lineage.yaml"), str(tmp_path / "out"))
     assert outcome.exit_code is ExitCode.BLOCKED and outcome.denied == ("cdr-warrant",)
-    assert list((tmp_path / "out" / "deliveries" / "cdr-quality").glob("*.parquet"))
+    assert list((tmp_path / "out" / "deliveries" / "cdr-quality").rglob("*.parquet"))

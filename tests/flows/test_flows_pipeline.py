@@ -128,8 +128,9 @@ def test_no_transformed_field_keeps_an_input_value(pipeline_run, demo_workspace:
         if delivery["status"] != "delivered" or delivery["dataset"] not in datasets:
             continue
         source = demo_workspace / "data" / datasets[delivery["dataset"]]
-        # The demo delivers billing-debt as CSV, the others as Parquet.
-        outputs = sorted((out / "deliveries" / delivery["name"]).glob("*-part*.*"))
+        # The demo delivers billing-debt as CSV, the others as Parquet (cdr-quality by day).
+        folder = out / "deliveries" / delivery["name"]
+        outputs = sorted(p for p in folder.rglob("*.*") if not p.name.startswith("_"))
         assert outputs, f"no output for {delivery['name']}"
         for field in delivery["fields"]:
             if field["verdict"] in ("allow", "drop", "deny"):
@@ -220,7 +221,7 @@ def test_demo_exits_0_with_its_intended_denials(prefect_harness, tmp_path, demo_
     out = capsys.readouterr().out
     assert "billing-marketing" in out and "denied by policy, as the demo intends" in out
     assert (tmp_path / "demo" / "reports" / "report.html").is_file()
-    assert list((tmp_path / "demo" / "deliveries" / "cdr-quality").glob("*.parquet"))
+    assert list((tmp_path / "demo" / "deliveries" / "cdr-quality").rglob("*.parquet"))
 
 
 DRIFT_CONFIG = """\
@@ -381,7 +382,7 @@ def test_analytics_delivery_passes_its_release_gate(pipeline_run):
     rows = delivery["rows"]
     assert rows["rows_in"] == rows["rows_out"] + rows["rows_withheld"] + rows["rows_filtered"]
     table = pa.concat_tables(
-        pq.read_table(p) for p in sorted((out / "deliveries" / "cdr-quality").glob("*.parquet"))
+        pq.read_table(p) for p in sorted((out / "deliveries" / "cdr-quality").rglob("*.parquet"))
     )
     sizes = table.group_by(["start", "answer", "end"]).aggregate([([], "count_all")])
     assert min(sizes.column("count_all").to_pylist()) >= 5

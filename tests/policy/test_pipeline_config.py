@@ -124,7 +124,11 @@ PURPOSES = ("identify_customer, personalize_content, site_updates, improve_conte
         # an unknown key inside a delivery
         (GOOD.replace("    format: csv\n", "    format: csv\n    colour: red\n"),
          ["deliveries[0].colour: unknown key; known keys: name, dataset, recipient, "
-          "recipient_class, purpose, fields, legal_basis, format, token_scope"]),
+          "recipient_class, purpose, fields, legal_basis, format, token_scope, partition_by"]),
+        # an unknown key inside a dataset: the known ones as they are written (schema)
+        (GOOD.replace("kind: tickets", "kind: tickets, colour: red"),
+         ["datasets[1].colour: unknown key; known keys: name, kind, path, format, header, "
+          "declared_personal, encoding, quasi_identifiers, sensitive, schema"]),
         # a delivery of a dataset that is not declared
         (GOOD.replace("dataset: cdr", "dataset: cdrs"),
          ["deliveries[0].dataset: unknown dataset 'cdrs'; known: cdr, tickets"]),

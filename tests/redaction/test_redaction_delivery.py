@@ -103,7 +103,7 @@ def test_a_file_holding_other_rows_than_written_is_not_published(
     cdr_csv: Path, tmp_path: Path, key, monkeypatch
 ):
     """A writer that loses a batch (simulated) is caught by the footer check: no file is left."""
-    real = redaction.delivery._writer
+    real = redaction.delivery.open_writer
 
     @contextlib.contextmanager
     def lossy(path, plan, fmt):
@@ -118,7 +118,7 @@ def test_a_file_holding_other_rows_than_written_is_not_published(
 
             yield write_all_but_one
 
-    monkeypatch.setattr(redaction.delivery, "_writer", lossy)
+    monkeypatch.setattr(redaction.delivery, "open_writer", lossy)
     out = tmp_path / "out"
     with pytest.raises(
         OutputWriteError, match=r"2 rows were written to cdr-quality\.parquet but the file holds 1"
