@@ -29,20 +29,22 @@ from policy.errors import (
     PackError,
     PolicyError,
     Problem,
+    TaxonomyError,
     UnknownNameError,
 )
 from policy.evaluation import evaluate_config, evaluate_delivery
 from policy.loader import bundled_packs, load_pack
-from policy.operators import CATEGORY_TRANSFORMS, OperatorName, default_transform
-from policy.pack import Category, PolicyPack, Purpose, RecipientClass, Rule
+from policy.operators import OperatorName
+from policy.pack import Category, DataUse, PolicyPack, Purpose, RecipientClass, Rule
 from policy.table import format_decision_table
+from policy.taxonomy import Taxonomy, default_transform, load_taxonomy
 
 __all__ = [
-    "CATEGORY_TRANSFORMS",
     "Category",
     "Citation",
     "ConfigError",
     "DataFormat",
+    "DataUse",
     "DatasetFilesError",
     "DatasetKind",
     "DatasetSpec",
@@ -65,6 +67,8 @@ __all__ = [
     "RecipientClass",
     "RowFilter",
     "Rule",
+    "Taxonomy",
+    "TaxonomyError",
     "TokenScope",
     "UnknownNameError",
     "Verdict",
@@ -75,5 +79,6 @@ __all__ = [
     "format_decision_table",
     "load_config",
     "load_pack",
+    "load_taxonomy",
     "verify_citations",
 ]

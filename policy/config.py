@@ -371,10 +371,11 @@ def _references(data: dict[str, Any], pack: PolicyPack | None) -> list[Problem]:
         if pack is None:
             continue
         purpose = item.get("purpose")
-        if isinstance(purpose, str) and purpose not in pack.purposes:
-            problems.append(Problem(f"deliveries[{i}].purpose",
-                                    f"'{purpose}' is not a purpose of pack '{pack.name}'",
-                                    f"known: {', '.join(pack.purposes)}"))
+        if isinstance(purpose, str):  # a purpose slug of the pack, or a data use it serves
+            try:
+                pack.purpose(purpose)
+            except UnknownNameError as exc:
+                problems.append(Problem(f"deliveries[{i}].purpose", str(exc)))
         cls = item.get("recipient_class")
         if isinstance(cls, str) and cls not in pack.recipient_classes:
             problems.append(Problem(f"deliveries[{i}].recipient_class",

@@ -41,6 +41,10 @@ class PackError(DocumentError):
     """A policy pack that cannot be loaded: bad YAML, schema, references or rule conflicts."""
 
 
+class TaxonomyError(DocumentError):
+    """The shared taxonomy (`policy/taxonomy.yaml`) cannot be loaded."""
+
+
 class ConfigError(DocumentError):
     """A pipeline configuration that cannot be loaded or does not fit its policy pack."""
 

@@ -58,7 +58,7 @@ def evaluate_delivery(
     _check_fields(delivery, columns)
     whole = pack.resolve(recipient.slug, purpose.slug, None)
     citation = purpose.basis_citation if recipient.third_party else purpose.citation
-    ctx = FieldContext(pack, recipient, purpose, citation, declared_personal)
+    ctx = FieldContext(pack, recipient, purpose, citation, declared_personal, delivery.purpose)
     decided = [_decide(ctx, delivery, profile) for profile in profiles]
     fields = tuple(d for d, _ in decided)
     blocks = _Blocks([], [])
@@ -154,13 +154,13 @@ def _refusal(
     """Record why the policy refuses the delivery; return the refusing clause, if any."""
     purpose, recipient = ctx.purpose, ctx.recipient.slug
     if purpose.refused:
-        blocks.reasons.append(f"purpose '{purpose.slug}' is refused by pack '{ctx.pack.name}'")
+        blocks.reasons.append(f"purpose {_named(ctx)} is refused by pack '{ctx.pack.name}'")
         blocks.hints.append("the policy refuses this purpose; choose a purpose it permits")
         return purpose.citation
     if whole is not None and whole.verdict is Verdict.DENY:
         blocks.reasons.append(
             f"recipient class '{recipient}' may not receive data for purpose "
-            f"'{purpose.slug}' (rules[{whole.index}]: {whole.note or 'refused'})"
+            f"{_named(ctx)} (rules[{whole.index}]: {whole.note or 'refused'})"
         )
         blocks.hints.append(_deny_hint(ctx.pack, recipient))
         return whole.citation
@@ -171,6 +171,12 @@ def _refusal(
         blocks.hints.append(_deny_hint(ctx.pack, recipient))
         return denied[0].citation
     return None
+
+
+def _named(ctx: FieldContext) -> str:
+    """The purpose as the delivery names it, and the pack's purpose when it named a data use."""
+    slug, asked = ctx.purpose.slug, ctx.asked_purpose
+    return f"'{slug}'" if asked in (None, slug) else f"'{asked}' (pack purpose '{slug}')"
 
 
 def _deny_hint(pack: PolicyPack, recipient_class: str) -> str:

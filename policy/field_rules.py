@@ -19,8 +19,6 @@ from policy.operators import (
     REDACT,
     OperatorName,
     Transform,
-    at_least,
-    default_transform,
 )
 from policy.pack import PolicyPack, Purpose, RecipientClass, Rule
 from policy.schema import WILDCARD
@@ -37,6 +35,7 @@ class FieldContext:
     purpose: Purpose
     citation: Citation  # the delivery's clause, for decisions no rule speaks to
     declared_personal: Collection[str] | None
+    asked_purpose: str | None = None  # as the delivery names it: a slug or a data use
 
     def first_category(self, entity_types: tuple[str, ...]) -> str | None:
         return next((c for e in entity_types if (c := self.pack.category_for(e))), None)
@@ -110,13 +109,14 @@ def _structured(ctx: FieldContext, entity: str) -> _Choice:
     if rule is None:
         return _uncovered(ctx, category)
     if rule.verdict is Verdict.ALLOW and not _clear_allowed(ctx, rule):
-        return _Choice(default_transform(category), category, rule, _THIRD_PARTY, rule.citation)
+        return _Choice(ctx.pack.default_transform(category), category, rule, _THIRD_PARTY,
+                       rule.citation)
     if rule.verdict in (Verdict.ALLOW, Verdict.DENY):
         transform = Transform(rule.verdict, None)
     elif rule.operator is not None:
         transform = Transform(rule.verdict, rule.operator, rule.params)
     else:
-        transform = at_least(category, rule.verdict)
+        transform = ctx.pack.at_least(category, rule.verdict)
     return _Choice(transform, category, rule, _reason(rule, category), rule.citation)
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,9 +11,9 @@ from pydantic import BaseModel, ValidationError
 from policy.decisions import Citation, Verdict
 from policy.documents import read_document, validation_problems
 from policy.errors import PackError, Problem, UnknownNameError
-from policy.operators import OPERATOR_VERDICT, OperatorParams, params_problem
+from policy.operators import OPERATOR_VERDICT, OperatorName, checked_params
 from policy.pack import (
-    Category,
+    DataUse,
     PackSource,
     PolicyPack,
     Purpose,
@@ -22,12 +21,11 @@ from policy.pack import (
     Requirement,
     Rule,
     leaf_keys,
+    within,
 )
-from policy.roles import default_role
 from policy.rule_checks import card_digit_problems, rule_problems
 from policy.schema import (
     TOP_LEVEL_KEYS,
-    CategorySpec,
     CitationSpec,
     PackHeader,
     PurposeRole,
@@ -36,15 +34,14 @@ from policy.schema import (
     Requires,
     RuleSpec,
 )
+from policy.taxonomy import category_nodes, load_taxonomy, resolve
 
 PACKS_DIR = Path(__file__).resolve().parent / "packs"
-_ENTITY = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_CATEGORY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 _MISSING_HINTS = {
     "citation": "add citation: {section: ..., quote: ...} quoting the clause verbatim",
+    "data_use": "add data_use: <a key of policy/taxonomy.yaml's data_uses>, e.g. service.support",
 }
 M = TypeVar("M", bound=BaseModel)
-_NO_PARAMS = OperatorParams()
 
 
 def bundled_packs() -> tuple[str, ...]:
@@ -111,8 +108,12 @@ def _build(
     def cite(spec: CitationSpec) -> Citation:
         return Citation(seed=spec.seed or seed, section=spec.section, quote=spec.quote)
 
-    categories = _categories(_items(data.get("categories"), "categories", dict, problems), problems)
-    purposes = _purposes(_items(data.get("purposes"), "purposes", list, problems), cite, problems)
+    taxonomy = load_taxonomy()
+    own = data.get("categories", {})  # optional: a pack may add categories to the taxonomy's
+    nodes = category_nodes(_items(own, "categories", dict, problems), taxonomy.nodes, problems)
+    categories = resolve(nodes)
+    raw_purposes = _items(data.get("purposes"), "purposes", list, problems)
+    purposes = _purposes(raw_purposes, cite, taxonomy.data_uses, problems)
     classes: dict[str, RecipientClass] = {}
     raw_classes = _items(data.get("recipient_classes"), "recipient_classes", dict, problems)
     for slug, raw in raw_classes.items():
@@ -139,44 +140,8 @@ def _build(
         purposes=purposes,
         recipient_classes=classes,
         rules=tuple(rules),
+        data_uses=taxonomy.data_uses,
     )
-
-
-def _categories(raw: dict[Any, Any], problems: list[Problem]) -> dict[str, Category]:
-    categories: dict[str, Category] = {}
-    owner: dict[str, str] = {}
-    keys = {str(k) for k in raw}
-    for key, item in raw.items():
-        key = str(key)
-        where = f"categories['{key}']"
-        if not _CATEGORY.match(key):
-            problems.append(Problem(where, "category keys are dotted lowercase words",
-                                    "e.g. contact.phone"))
-            continue
-        spec = _validate(CategorySpec, item, where, problems)
-        if spec is None:
-            continue
-        parent = key.rpartition(".")[0]
-        if parent and parent not in keys:
-            problems.append(Problem(where, f"parent category '{parent}' is not declared",
-                                    f"add categories['{parent}']"))
-        is_leaf = not any(o.startswith(key + ".") for o in keys)
-        if spec.entities and not is_leaf:
-            problems.append(Problem(f"{where}.entities", "only leaf categories list entity types",
-                                    "move them to a child category"))
-        for entity in spec.entities:
-            if not _ENTITY.match(entity):
-                problems.append(Problem(f"{where}.entities", f"'{entity}' is not an entity type",
-                                        "use the UPPER_SNAKE names of detectors/entities.py"))
-            elif entity in owner:
-                problems.append(Problem(
-                    f"{where}.entities", f"{entity} is already in categories['{owner[entity]}']",
-                    "map each entity type to one category"))
-            else:
-                owner[entity] = key
-        categories[key] = Category(key, spec.title, tuple(spec.entities),
-                                   spec.role or default_role(key))  # fmt: skip
-    return categories
 
 
 def _requirement(spec: Requires) -> Requirement:
@@ -184,7 +149,10 @@ def _requirement(spec: Requires) -> Requirement:
 
 
 def _purposes(
-    raw: list[Any], cite: Callable[[CitationSpec], Citation], problems: list[Problem]
+    raw: list[Any],
+    cite: Callable[[CitationSpec], Citation],
+    uses: Mapping[str, DataUse],
+    problems: list[Problem],
 ) -> dict[str, Purpose]:
     purposes: dict[str, Purpose] = {}
     first: dict[str, int] = {}
@@ -200,6 +168,7 @@ def _purposes(
                 "give each purpose one entry and list all its roles (use, disclosure)"))
             continue
         first[spec.slug] = i
+        problems.extend(_data_use_problems(spec, uses, where))
         roles = frozenset(spec.roles)
         if PurposeRole.REFUSED in roles and len(roles) > 1:
             problems.append(Problem(f"{where}.roles", "a refused purpose has no other role",
@@ -212,12 +181,27 @@ def _purposes(
         purposes[spec.slug] = Purpose(
             slug=spec.slug,
             title=spec.title,
+            data_use=spec.data_use,
             roles=roles,
             citation=cite(spec.citation),
             disclosure_citation=cite(disclosure) if disclosure else None,
             requires=_requirement(spec.requires),
         )
     return purposes
+
+
+def _data_use_problems(spec: PurposeSpec, uses: Mapping[str, DataUse], where: str) -> list[Problem]:
+    """A purpose serves a data use of the taxonomy; a slug that is itself a data use serves that
+    use (or one below it), so a delivery naming it means the same under every pack."""
+    if spec.data_use not in uses:
+        return [Problem(f"{where}.data_use", f"unknown data use '{spec.data_use}'",
+                        f"use one of policy/taxonomy.yaml's data_uses: {', '.join(uses)}")]
+    if spec.slug in uses and not within(spec.data_use, spec.slug):
+        return [Problem(f"{where}.data_use",
+                        f"purpose '{spec.slug}' is named after data use '{spec.slug}' but serves "
+                        f"'{spec.data_use}'", f"serve '{spec.slug}' or a use below it, or rename "
+                        "the purpose")]  # fmt: skip
+    return []
 
 
 def _rules(
@@ -229,8 +213,9 @@ def _rules(
         spec = _validate(RuleSpec, item, where, problems)
         if spec is None:
             continue
+        params: dict[str, Any] = {}
         if spec.operator is not None:
-            if spec.verdict in (Verdict.ALLOW, Verdict.DENY):
+            if spec.verdict is Verdict.DENY:
                 problems.append(Problem(
                     f"{where}.operator", f"verdict {spec.verdict} takes no operator",
                     "remove operator"))
@@ -239,19 +224,20 @@ def _rules(
                     f"{where}.operator",
                     f"operator {spec.operator} does not carry out verdict {spec.verdict}",
                     f"use verdict {OPERATOR_VERDICT[spec.operator]} or another operator"))
-            elif issue := params_problem(spec.operator, spec.params or _NO_PARAMS):
-                problems.append(Problem(f"{where}.params", issue))
+            else:
+                params = checked_params(spec.operator, spec.params, f"{where}.params", problems)
         elif spec.params is not None:
             problems.append(Problem(f"{where}.params", "params without an operator",
                                     "name the operator the params belong to"))
-        params = spec.params.as_dict() if spec.params else {}
+        # `allow` is carried out by keep: naming it changes nothing, so it is not an outcome
+        operator = None if spec.operator is OperatorName.KEEP else spec.operator
         rules.append(Rule(
             index=i,
             recipient_class=spec.recipient_class,
             purpose=spec.purpose,
             category=spec.category,
             verdict=spec.verdict,
-            operator=spec.operator,
+            operator=operator,
             params=params,
             requires=_requirement(spec.requires),
             citation=cite(spec.citation),

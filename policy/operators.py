@@ -1,8 +1,9 @@
-"""Operator names a pack may use, their parameters, and the default transform per category.
+"""The one operator vocabulary: names a pack may use, their typed parameters, what they carry out.
 
-A rule that gives a transform verdict without an operator gets the category's default: the least
-strict transform the category supports that is at least as strict as the verdict asked for. A
-category never gets a looser transform than asked; `redact` and `drop` fit every category.
+`redaction/` registers one builder per `OperatorName` and validates parameters with the same
+model a pack's rules are checked with (`params_model`), so a parameter a pack may write is one
+redaction accepts, and the reverse. Default transforms per category live in the taxonomy
+(`policy/taxonomy.yaml`, `policy.taxonomy`).
 """
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from policy.decisions import Verdict
+from policy.documents import validation_problems
+from policy.errors import Problem
 
 
 class OperatorName(StrEnum):
     """Redaction operators registered by `redaction/`, by name."""
 
+    KEEP = "keep"
     PSEUDONYMIZE = "pseudonymize"
     ENCRYPT_FPE = "encrypt_fpe"
     GENERALIZE = "generalize"
@@ -37,30 +42,123 @@ class TimeLevel(StrEnum):
 
 
 class GeneralizeTarget(StrEnum):
-    AREA_CODE = "area_code"  # phone number → country + area code
     YEAR = "year"  # date → year
+    FIVE_YEARS = "five_years"  # date → 1980-1984
+    AREA_CODE = "area_code"  # phone number → country + area code
     FIRST_PART = "first_part"  # postal code → forward sortation area / ZIP3
+    FIRST_CHAR = "first_char"  # postal code → province / ZIP region
+
+
+MAX_MASK_KEEP = 12
+IPV4_PREFIXES = (8, 32)
 
 
 class OperatorParams(BaseModel):
-    """Parameters of an operator; which ones apply depends on the operator."""
+    """Parameters of one operator; each operator has its own model (`params_model`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    level: TimeLevel | None = None
-    prefix: int | None = Field(default=None, ge=0, le=128)
-    to: GeneralizeTarget | None = None
-    keep_first: int | None = Field(default=None, ge=0, le=12)
-    keep_last: int | None = Field(default=None, ge=0, le=12)
-
     def as_dict(self) -> dict[str, Any]:
-        """The parameters given, enums as plain strings (picklable, JSON-ready)."""
-        return {k: str(v) if isinstance(v, StrEnum) else v
-                for k, v in self.model_dump(exclude_none=True).items()}
+        """The parameters given, enums as plain strings, sequences as lists (picklable,
+        JSON-ready)."""
+        out: dict[str, Any] = {}
+        for key, value in self.model_dump(exclude_none=True).items():
+            if isinstance(value, StrEnum):
+                value = str(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[key] = value
+        return out
 
 
-# Which verdict each operator carries out.
+class NoParams(OperatorParams):
+    """keep, pseudonymize, encrypt_fpe, redact and drop take no parameters."""
+
+
+def _error(message: str) -> PydanticCustomError:
+    return PydanticCustomError("operator_params", message)
+
+
+def _choice(value: Any, allowed: type[StrEnum], name: str) -> Any:
+    if value is not None and value not in {str(m) for m in allowed}:
+        known = ", ".join(str(m) for m in allowed)
+        raise _error(f"{name} must be one of {known}")
+    return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class GeneralizeParams(OperatorParams):
+    """Exactly one rule: `level` (times), `prefix` (IPv4 prefix length; IPv6 keeps /48),
+    `to` (a coarser form), `bands` (numbers to ranges: `[0, 10, 50, 100]`)."""
+
+    level: TimeLevel | None = None
+    prefix: int | None = None
+    to: GeneralizeTarget | None = None
+    bands: tuple[int | float, ...] | None = None  # as written: 10 stays 10 in reports
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, value: Any) -> Any:
+        return _choice(value, TimeLevel, "level")
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _to(cls, value: Any) -> Any:
+        return _choice(value, GeneralizeTarget, "to")
+
+    @field_validator("prefix", mode="before")
+    @classmethod
+    def _prefix(cls, value: Any) -> Any:
+        low, high = IPV4_PREFIXES
+        if value is not None and not (_is_int(value) and low <= value <= high):
+            raise _error(f"prefix is an IPv4 prefix length {low}..{high} (e.g. 24)")
+        return value
+
+    @field_validator("bands", mode="before")
+    @classmethod
+    def _bands(cls, value: Any) -> Any:
+        if value is None:
+            return value
+        ok = isinstance(value, list | tuple) and len(value) >= 2
+        edges = list(value) if ok else []
+        numeric = all(isinstance(e, int | float) and not isinstance(e, bool) for e in edges)
+        if not ok or not numeric or edges != sorted(set(edges)):
+            raise _error("bands must be at least two increasing numbers, e.g. [0, 10, 50, 100]")
+        return tuple(edges)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> GeneralizeParams:
+        given = [name for name in _GENERALIZE_RULES if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise _error(f"generalize takes exactly one of {', '.join(_GENERALIZE_RULES)}, "
+                         f"got {', '.join(given) or 'none'}")  # fmt: skip
+        return self
+
+
+_GENERALIZE_RULES = ("level", "prefix", "to", "bands")
+
+
+class MaskParams(OperatorParams):
+    """Letters and digits kept at the start and end; the others masked. Without them, the
+    entity's default (a payment card: the last 4 digits)."""
+
+    keep_first: int | None = None
+    keep_last: int | None = None
+
+    @field_validator("keep_first", "keep_last", mode="before")
+    @classmethod
+    def _count(cls, value: Any, info: Any) -> Any:
+        if value is not None and not (_is_int(value) and 0 <= value <= MAX_MASK_KEEP):
+            raise _error(f"{info.field_name} must be an integer 0..{MAX_MASK_KEEP}")
+        return value
+
+
+# Which verdict each operator carries out, and the parameters it takes.
 OPERATOR_VERDICT: Mapping[OperatorName, Verdict] = MappingProxyType({
+    OperatorName.KEEP: Verdict.ALLOW,
     OperatorName.PSEUDONYMIZE: Verdict.PSEUDONYMIZE,
     OperatorName.ENCRYPT_FPE: Verdict.PSEUDONYMIZE,
     OperatorName.GENERALIZE: Verdict.GENERALIZE,
@@ -68,20 +166,49 @@ OPERATOR_VERDICT: Mapping[OperatorName, Verdict] = MappingProxyType({
     OperatorName.REDACT: Verdict.REDACT,
     OperatorName.DROP: Verdict.DROP,
 })
+PARAMS_MODELS: Mapping[OperatorName, type[OperatorParams]] = MappingProxyType({
+    OperatorName.KEEP: NoParams,
+    OperatorName.PSEUDONYMIZE: NoParams,
+    OperatorName.ENCRYPT_FPE: NoParams,
+    OperatorName.GENERALIZE: GeneralizeParams,
+    OperatorName.MASK: MaskParams,
+    OperatorName.REDACT: NoParams,
+    OperatorName.DROP: NoParams,
+})
+# The operator that carries out a verdict given without one (generalize needs its params).
+DEFAULT_OPERATOR: Mapping[Verdict, OperatorName] = MappingProxyType({
+    Verdict.ALLOW: OperatorName.KEEP,
+    Verdict.PSEUDONYMIZE: OperatorName.PSEUDONYMIZE,
+    Verdict.MASK: OperatorName.MASK,
+    Verdict.REDACT: OperatorName.REDACT,
+    Verdict.DROP: OperatorName.DROP,
+})  # fmt: skip
 
 
-def params_problem(operator: OperatorName, params: OperatorParams) -> str | None:
-    """Why `params` do not fit `operator`, or None when they do."""
-    given = set(params.model_dump(exclude_none=True))
-    if operator is OperatorName.GENERALIZE:
-        if len(given & {"level", "prefix", "to"}) != 1 or given - {"level", "prefix", "to"}:
-            return "generalize takes exactly one of level, prefix, to"
-    elif operator is OperatorName.MASK:
-        if not given or given - {"keep_first", "keep_last"}:
-            return "mask takes keep_first and/or keep_last"
-    elif given:
-        return f"{operator} takes no params"
-    return None
+def params_model(operator: OperatorName) -> type[OperatorParams]:
+    """The one model `operator`'s parameters are validated with, in packs and in plans."""
+    return PARAMS_MODELS[operator]
+
+
+def parse_params(operator: OperatorName, raw: Mapping[str, Any] | None) -> OperatorParams:
+    """`raw` validated for `operator`; raises pydantic's `ValidationError`."""
+    return params_model(operator).model_validate(dict(raw or {}))
+
+
+def checked_params(
+    operator: OperatorName, raw: Mapping[str, Any] | None, where: str, problems: list[Problem]
+) -> dict[str, Any]:
+    """`raw` validated for `operator`, as plain values; {} with the problems (at YAML path
+    `where`) added when they do not fit."""
+    model = params_model(operator)
+    if model is NoParams and raw:
+        problems.append(Problem(where, f"{operator} takes no params", "remove params"))
+        return {}
+    try:
+        return model.model_validate(dict(raw or {})).as_dict()
+    except ValidationError as exc:
+        problems.extend(validation_problems(exc, model, where))
+        return {}
 
 
 @dataclass(frozen=True)
@@ -93,10 +220,6 @@ class Transform:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _t(verdict: Verdict, operator: OperatorName | None, **params: Any) -> Transform:
-    return Transform(verdict, operator, params)
-
-
 # Masked payment cards: the last four digits for every recipient; the first six (the issuer
 # number) as well only for recipient classes the pack grants `card_first_six` (PCI DSS caps
 # what may show at 6 + 4).
@@ -104,63 +227,5 @@ CARD_ENTITY = "CREDIT_CARD"
 CARD_FIRST_DIGITS = 6
 CARD_LAST_DIGITS = 4
 
-PSEUDONYMIZE = _t(Verdict.PSEUDONYMIZE, OperatorName.PSEUDONYMIZE)
-REDACT = _t(Verdict.REDACT, OperatorName.REDACT)
-DROP = _t(Verdict.DROP, OperatorName.DROP)
-
-# Transforms each category prefix supports, least strict first; the first is the default.
-# Longest matching prefix wins; a category with no entry supports redact and drop only.
-CATEGORY_TRANSFORMS: Mapping[str, tuple[Transform, ...]] = MappingProxyType({
-    "contact.email": (PSEUDONYMIZE,),
-    "contact.phone": (
-        PSEUDONYMIZE,
-        _t(Verdict.GENERALIZE, OperatorName.GENERALIZE, to="area_code"),
-    ),
-    "contact.postal": (_t(Verdict.GENERALIZE, OperatorName.GENERALIZE, to="first_part"),),
-    "identity.name": (PSEUDONYMIZE,),
-    "identity.account": (PSEUDONYMIZE,),
-    "identity.birth_date": (_t(Verdict.GENERALIZE, OperatorName.GENERALIZE, to="year"),),
-    "financial.payment_card": (
-        _t(Verdict.MASK, OperatorName.MASK, keep_first=0, keep_last=CARD_LAST_DIGITS),
-    ),
-    "network.ip": (_t(Verdict.GENERALIZE, OperatorName.GENERALIZE, prefix=24),),
-    "network.device": (PSEUDONYMIZE,),
-    "network.sip_uri": (PSEUDONYMIZE,),
-    "call_records.time": (_t(Verdict.GENERALIZE, OperatorName.GENERALIZE, level="hour"),),
-    # a uniqueid holds the exact call start: a keyed token keeps it a unique, joinable id
-    "call_records.id": (PSEUDONYMIZE,),
-    # invoices are dated by the day: an hour would be a false precision, a month the first step
-    "billing.date": (_t(Verdict.GENERALIZE, OperatorName.GENERALIZE, level="day"),),
-    "credentials": (DROP,),  # secrets are never useful downstream: not even redacted cells
-    "communication.content": (PSEUDONYMIZE,),  # spans in free text; see evaluation
-})
-
-
-def transforms_for(category: str) -> tuple[Transform, ...]:
-    """Supported transforms for `category`, least strict first, always ending in redact/drop."""
-    key = category
-    while key:
-        if key in CATEGORY_TRANSFORMS:
-            found = CATEGORY_TRANSFORMS[key]
-            break
-        key = key.rpartition(".")[0]
-    else:
-        found = ()
-    tail = tuple(t for t in (REDACT, DROP) if t.verdict.strictness > _max_strictness(found))
-    return found + tail
-
-
-def _max_strictness(transforms: tuple[Transform, ...]) -> int:
-    return max((t.verdict.strictness for t in transforms), default=-1)
-
-
-def default_transform(category: str) -> Transform:
-    return transforms_for(category)[0]
-
-
-def at_least(category: str, verdict: Verdict) -> Transform:
-    """The least strict transform of `category` that is at least as strict as `verdict`."""
-    for transform in transforms_for(category):
-        if transform.verdict.strictness >= verdict.strictness:
-            return transform
-    return DROP
+REDACT = Transform(Verdict.REDACT, OperatorName.REDACT)
+DROP = Transform(Verdict.DROP, OperatorName.DROP)

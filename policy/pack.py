@@ -1,5 +1,8 @@
 """A loaded policy pack: categories, purposes, recipient classes and rules, ready to evaluate.
 
+Categories are the shared taxonomy's (`policy/taxonomy.yaml`) plus any the pack adds; purposes
+each serve a data use of the taxonomy, and a delivery may name either (`PolicyPack.purpose`).
+
 Rule specificity: an exact recipient class beats `*`; then an exact purpose beats `*`; then a
 longer category prefix beats a shorter one, and any prefix beats `*`. The comparison is in that
 order (lexicographic), so two different rules can only tie when their keys are identical, which
@@ -11,12 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from policy.decisions import Citation, Verdict
 from policy.errors import UnknownNameError
-from policy.operators import OperatorName
-from policy.roles import Role, default_role
+from policy.operators import DROP, REDACT, OperatorName, Transform
+from policy.roles import Role
 from policy.schema import WILDCARD, PurposeRole
+
+T = TypeVar("T")
 
 Specificity = tuple[int, int, int]
 
@@ -33,7 +39,41 @@ class Category:
     key: str  # dotted, e.g. contact.phone
     title: str
     entity_types: tuple[str, ...]
-    role: Role = Role.OTHER  # the pack's `role:`, else `policy.roles.default_role` of the key
+    role: Role = Role.OTHER  # its own `role:`, else the nearest ancestor's, else other
+    # supported transforms, least strict first, always ending in redact/drop (`with_tail`)
+    transforms: tuple[Transform, ...] = (REDACT, DROP)
+
+
+@dataclass(frozen=True)
+class DataUse:
+    key: str  # dotted, e.g. marketing.communications
+    title: str
+
+
+def with_tail(transforms: tuple[Transform, ...]) -> tuple[Transform, ...]:
+    """`transforms` followed by redact and drop where they are stricter than all of them."""
+    strictest = max((t.verdict.strictness for t in transforms), default=-1)
+    return transforms + tuple(t for t in (REDACT, DROP) if t.verdict.strictness > strictest)
+
+
+def strict_enough(transforms: Iterable[Transform], verdict: Verdict) -> Transform:
+    """The first of `transforms` at least as strict as `verdict`; drop when none is."""
+    return next((t for t in transforms if t.verdict.strictness >= verdict.strictness), DROP)
+
+
+def nearest(items: Mapping[str, T], key: str | None) -> T | None:
+    """The item of `key` or of its longest dotted prefix in `items`; None when none is."""
+    key = key or ""
+    while key:
+        if key in items:
+            return items[key]
+        key = key.rpartition(".")[0]
+    return None
+
+
+def within(key: str, ancestor: str) -> bool:
+    """`key` is `ancestor` or below it (`marketing.communications` is within `marketing`)."""
+    return key == ancestor or key.startswith(ancestor + ".")
 
 
 @dataclass(frozen=True)
@@ -48,6 +88,7 @@ class Requirement:
 class Purpose:
     slug: str
     title: str
+    data_use: str  # a key of the taxonomy's data uses
     roles: frozenset[PurposeRole]
     citation: Citation
     disclosure_citation: Citation | None
@@ -147,10 +188,11 @@ class PolicyPack:
     sha256: str
     path: Path
     source: PackSource
-    categories: Mapping[str, Category]
+    categories: Mapping[str, Category]  # the taxonomy's and the pack's own
     purposes: Mapping[str, Purpose]
     recipient_classes: Mapping[str, RecipientClass]
     rules: tuple[Rule, ...]
+    data_uses: Mapping[str, DataUse]  # the taxonomy's
 
     def category_for(self, entity_type: str) -> str | None:
         """The leaf category holding `entity_type`, or None when the pack never mentions it."""
@@ -160,17 +202,54 @@ class PolicyPack:
         return None
 
     def role_for(self, category: str | None) -> Role:
-        """The role of `category` in this pack (its own `role:` or the default by key)."""
-        found = self.categories.get(category or "")
-        return found.role if found is not None else default_role(category)
+        """The role of `category` (or of its nearest declared ancestor); other when unknown."""
+        found = nearest(self.categories, category)
+        return found.role if found is not None else Role.OTHER
 
-    def purpose(self, slug: str) -> Purpose:
-        if slug not in self.purposes:
-            known = ", ".join(self.purposes)
+    def transforms_for(self, category: str) -> tuple[Transform, ...]:
+        """Supported transforms of `category` (or its nearest declared ancestor), least strict
+        first, always ending in redact/drop."""
+        found = nearest(self.categories, category)
+        return found.transforms if found is not None else (REDACT, DROP)
+
+    def default_transform(self, category: str) -> Transform:
+        """What a third party gets of `category` when no disclosure clause allows more."""
+        return self.transforms_for(category)[0]
+
+    def at_least(self, category: str, verdict: Verdict) -> Transform:
+        """The least strict transform of `category` that is at least as strict as `verdict`."""
+        return strict_enough(self.transforms_for(category), verdict)
+
+    def purpose(self, name: str) -> Purpose:
+        """The purpose named by its slug, or the one purpose serving data use `name`
+        (`marketing` names the pack's purpose under `marketing.*`): one name, one meaning,
+        whatever the pack. `UnknownNameError` when neither or several fit."""
+        if name in self.purposes:
+            return self.purposes[name]
+        serving = self.serving(name)
+        if len(serving) == 1:
+            return serving[0]
+        known = ", ".join(self.purposes)
+        if serving:
+            slugs = ", ".join(p.slug for p in serving)
             raise UnknownNameError(
-                f"'{slug}' is not a purpose of pack '{self.name}'; known: {known}"
+                f"data use '{name}' is served by several purposes of pack '{self.name}' "
+                f"({slugs}); name one of them"
             )
-        return self.purposes[slug]
+        if name in self.data_uses:
+            raise UnknownNameError(
+                f"no purpose of pack '{self.name}' serves data use '{name}'; known: {known}"
+            )
+        raise UnknownNameError(
+            f"'{name}' is not a purpose of pack '{self.name}'; known: {known}; or a data use "
+            "of policy/taxonomy.yaml"
+        )
+
+    def serving(self, data_use: str) -> tuple[Purpose, ...]:
+        """The purposes whose data use is `data_use` or below it."""
+        if data_use not in self.data_uses:
+            return ()
+        return tuple(p for p in self.purposes.values() if within(p.data_use, data_use))
 
     def recipient_class(self, slug: str) -> RecipientClass:
         if slug not in self.recipient_classes:

@@ -6,9 +6,10 @@
 - sensitive: what must not be inferable from a group (secrets; packs may add health, religion…);
 - other: neither (free text is treated span by span).
 
-Every category has a default role by the longest matching key prefix; a pack may give a
-category its own `role:`. Columns without personal entities (a plan, an amount, an invoice date)
-are quasi-identifiers when their name says so or the dataset declares them.
+Each category's role is data: `role:` in `policy/taxonomy.yaml`, inherited from the nearest
+ancestor that gives one (`policy.taxonomy`); a pack may give a category its own `role:`.
+Columns without personal entities (a plan, an amount, an invoice date) are quasi-identifiers
+when their name says so or the dataset declares them.
 """
 
 from __future__ import annotations
@@ -24,38 +25,11 @@ class Role(StrEnum):
     OTHER = "other"
 
 
-DEFAULT_ROLES: dict[str, Role] = {
-    "contact": Role.DIRECT_IDENTIFIER,
-    "contact.postal": Role.QUASI_IDENTIFIER,
-    "identity": Role.DIRECT_IDENTIFIER,
-    "identity.birth_date": Role.QUASI_IDENTIFIER,
-    "financial": Role.DIRECT_IDENTIFIER,
-    "financial.card_expiry": Role.QUASI_IDENTIFIER,
-    "network": Role.DIRECT_IDENTIFIER,
-    "call_records": Role.QUASI_IDENTIFIER,
-    "billing": Role.QUASI_IDENTIFIER,
-    # a per-call id: once pseudonymized its token names one row and nothing outside it
-    "call_records.id": Role.OTHER,
-    "location": Role.QUASI_IDENTIFIER,
-    "credentials": Role.SENSITIVE,
-    "communication": Role.OTHER,
-}
-
 # Column names of non-personal fields that still single people out in combination.
 QUASI_IDENTIFIER_NAMES = re.compile(
     r"(?i)(?:^|_)(?:plan|package|tier|amount|total|price|rate|balance|invoice_date|bill_date"
     r"|billing_date|cell|cell_id|tower|postal|zip|zipcode|region|province|state|city)(?:_|$)"
 )
-
-
-def default_role(category: str | None) -> Role:
-    """The role of `category` by its longest prefix in `DEFAULT_ROLES`; OTHER when unknown."""
-    key = category or ""
-    while key:
-        if key in DEFAULT_ROLES:
-            return DEFAULT_ROLES[key]
-        key = key.rpartition(".")[0]
-    return Role.OTHER
 
 
 def named_quasi_identifier(column: str) -> bool:

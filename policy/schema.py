@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from pydantic_core import PydanticCustomError
 
 from policy.decisions import Verdict
-from policy.operators import OperatorName, OperatorParams
+from policy.operators import OperatorName
 from policy.roles import Role
 
 WILDCARD = "*"
@@ -19,6 +19,7 @@ SlugOrAny = Annotated[str, StringConstraints(pattern=r"^(\*|[a-z][a-z0-9_]*)$")]
 CategoryOrAny = Annotated[
     str, StringConstraints(pattern=r"^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*)$")
 ]
+DottedKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
 
 
@@ -38,10 +39,34 @@ class CitationSpec(_Strict):
     seed: str | None = None  # defaults to the pack's source.seed
 
 
+class TransformSpec(_Strict):
+    """A transform a category supports: an operator and its params, as a rule writes them."""
+
+    operator: OperatorName
+    params: dict[str, Any] | None = None
+
+
 class CategorySpec(_Strict):
-    title: Text
+    """A category of the taxonomy; in a pack, a new category or a taxonomy one's title/role."""
+
+    title: Text | None = None  # required for a category the taxonomy does not hold
     entities: list[str] = Field(default_factory=list)  # entity types; leaves only
-    role: Role | None = None  # default: `policy.roles.default_role` of the key
+    role: Role | None = None  # default: the nearest ancestor's, else other
+    # least strict first; default: the nearest ancestor's, else redact then drop
+    transforms: list[OperatorName | TransformSpec] | None = None
+
+
+class DataUseSpec(_Strict):
+    title: Text
+
+
+class TaxonomyHeader(_Strict):
+    """`policy/taxonomy.yaml` beside its `categories` and `data_uses` (checked item by item)."""
+
+    schema_version: Literal[1]
+
+
+TAXONOMY_KEYS = ("schema_version", "categories", "data_uses")
 
 
 class PurposeRole(StrEnum):
@@ -58,6 +83,7 @@ class Requires(_Strict):
 class PurposeSpec(_Strict):
     slug: Slug
     title: Text
+    data_use: DottedKey  # a key of the taxonomy's data_uses, e.g. marketing.communications
     roles: list[PurposeRole] = Field(default_factory=lambda: [PurposeRole.USE], min_length=1)
     citation: CitationSpec
     disclosure_citation: CitationSpec | None = None  # when the disclosure clause differs
@@ -100,7 +126,7 @@ class RuleSpec(_Strict):
     category: CategoryOrAny
     verdict: Verdict
     operator: OperatorName | None = None
-    params: OperatorParams | None = None
+    params: dict[str, Any] | None = None  # checked with the operator's model (`params_model`)
     requires: Requires = Requires()
     citation: CitationSpec
     note: str = ""  # why, in a sentence; shown as the decision's reason

@@ -17,7 +17,6 @@ import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import pyarrow as pa
@@ -33,6 +32,7 @@ from policy.decisions import (
     TokenScope,
     Verdict,
 )
+from policy.operators import DEFAULT_OPERATOR, OperatorName
 from redaction.dictionary import describe_column, join_scope
 from redaction.errors import (
     DeliveryDeniedError,
@@ -49,18 +49,11 @@ from redaction.operators.basic import Drop
 from redaction.operators.distinct import MemoryBank
 from redaction.operators.freetext import FreeText
 from redaction.operators.pseudonymize import pseudonymizer_for
-from redaction.operators.registry import check_param_names
 from redaction.results import FieldOutput
 
-# Operator used when a decision gives a verdict but no operator.
-DEFAULT_OPERATOR: Mapping[Verdict, str] = MappingProxyType({
-    Verdict.ALLOW: "keep",
-    Verdict.PSEUDONYMIZE: "pseudonymize",
-    Verdict.MASK: "mask",
-    Verdict.REDACT: "redact",
-    Verdict.DROP: "drop",
-})  # fmt: skip
-KEYED_TEXT_OPERATORS = frozenset({"pseudonymize", "encrypt_fpe"})
+# The operator used when a decision gives a verdict but no operator is the policy's
+# (`policy.operators.DEFAULT_OPERATOR`, imported above and re-exported here).
+KEYED_TEXT_OPERATORS = frozenset({OperatorName.PSEUDONYMIZE, OperatorName.ENCRYPT_FPE})
 TRUTHY = ("true", "1", "yes", "y")
 
 
@@ -297,23 +290,23 @@ def _check_key(decision: DeliveryDecision, key: Key | None) -> None:
 
 
 def _needs_key(decision: FieldDecision) -> bool:
-    name = _operator_name(decision)
-    if decision.free_text:
-        return name in KEYED_TEXT_OPERATORS
     try:
-        return get_operator(name).keyed
+        name = _operator_name(decision)
     except PlanError:
         return False  # reported with the other operator problems
+    if decision.free_text:
+        return name in KEYED_TEXT_OPERATORS
+    return get_operator(name).keyed
 
 
-def _operator_name(decision: FieldDecision) -> str:
+def _operator_name(decision: FieldDecision) -> OperatorName:
     if decision.verdict is Verdict.DENY:
         raise DeliveryDeniedError(
             f"field {decision.field!r} has verdict deny in a delivery marked proceed; "
             "re-evaluate the policy"
         )
     if decision.operator:
-        return decision.operator
+        return get_operator(decision.operator).name
     if decision.verdict in DEFAULT_OPERATOR:
         return DEFAULT_OPERATOR[decision.verdict]
     raise InvalidParamsError(
@@ -333,18 +326,18 @@ def _plan_column(
     params = dict(decision.params)  # a plain dict: plans are pickled to task workers
     ctx = FieldContext(decision.field, tuple(decision.entity_types), input_type, key, memories)
     spec = get_operator(name)
-    check_param_names(spec, params, decision.field)
+    typed = spec.parse(params, decision.field)  # the one check, by the pack's params model
     op: ColumnOp
     point = None
-    if decision.free_text and name not in ("keep", "drop"):
+    if decision.free_text and name not in (OperatorName.KEEP, OperatorName.DROP):
         pseudonymizer = pseudonymizer_for(ctx) if name in KEYED_TEXT_OPERATORS else None
         text_settings = free_text_settings(decision, settings)
         point = text_settings.operating_point
         op = FreeText(decision.field, pseudonymizer, text_settings)
     else:
-        op = spec.build(params, ctx)
+        op = spec.make(typed, ctx)
     return PlannedColumn(
-        decision.field, decision.verdict, name, params, ctx.entity_types, input_type, op,
+        decision.field, decision.verdict, str(name), params, ctx.entity_types, input_type, op,
         decision.free_text, point,
     )  # fmt: skip
 

@@ -44,6 +44,7 @@ from detectors.reading import parquet_batches
 from detectors.settings import DetectionSettings
 from detectors.sweep import sweep_values
 from policy.decisions import Verdict
+from policy.operators import OperatorName
 from redaction.column_types import as_source_text
 from redaction.errors import OutputFormatError, OutputWriteError
 from redaction.operators.distinct import as_array, as_text
@@ -51,10 +52,11 @@ from redaction.operators.freetext import left_in_clear
 from redaction.plan import PlannedColumn, RedactionPlan, column_pool
 from redaction.results import ResidualFinding
 
-CLASSIFIED_OPERATORS = frozenset({"pseudonymize", "redact", "mask"})
+_OP = OperatorName
+CLASSIFIED_OPERATORS = frozenset({_OP.PSEUDONYMIZE, _OP.REDACT, _OP.MASK})
 # Outputs that still look like the entity they transform: swept for the other entities only.
-SHAPED_LIKE_INPUT = frozenset({"generalize", "encrypt_fpe"})
-UNCHECKED_OPERATORS = frozenset({"keep", "encrypt_fpe", "drop"})
+SHAPED_LIKE_INPUT = frozenset({_OP.GENERALIZE, _OP.ENCRYPT_FPE})
+UNCHECKED_OPERATORS = frozenset({_OP.KEEP, _OP.ENCRYPT_FPE, _OP.DROP})
 _OWN_OUTPUT = re.compile(r"[A-Z][A-Z0-9]*_[0-9a-f]{16}|<[A-Z][A-Z_]*>")
 _BATCH = 65_536
 

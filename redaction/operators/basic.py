@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from policy.operators import NoParams, OperatorName
 from redaction.operators.distinct import NULL, as_array, as_text
 from redaction.operators.registry import FieldContext, register
 
@@ -72,18 +71,18 @@ class Redact:
         return pc.fill_null(pc.not_equal(as_text(array), self.text), False)
 
 
-@register("keep")
-def build_keep(params: Mapping[str, Any], ctx: FieldContext) -> Keep:
+@register(OperatorName.KEEP)
+def build_keep(params: NoParams, ctx: FieldContext) -> Keep:
     return Keep(ctx.input_type)
 
 
-@register("drop")
-def build_drop(params: Mapping[str, Any], ctx: FieldContext) -> Drop:
+@register(OperatorName.DROP)
+def build_drop(params: NoParams, ctx: FieldContext) -> Drop:
     return Drop()
 
 
-@register("redact")
-def build_redact(params: Mapping[str, Any], ctx: FieldContext) -> Redact:
+@register(OperatorName.REDACT)
+def build_redact(params: NoParams, ctx: FieldContext) -> Redact:
     if is_text_type(ctx.input_type):
         return Redact(pa.string(), placeholder(ctx.entity))
     return Redact(ctx.input_type, None)

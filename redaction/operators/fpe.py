@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 from ff3 import FF3Cipher
 
+from policy.operators import NoParams, OperatorName
 from redaction.errors import MissingKeyError
 from redaction.keys import Key
 from redaction.operators.distinct import STRING, map_distinct
@@ -87,6 +87,6 @@ class EncryptFpe:
         return pa.array([False] * len(array), pa.bool_())
 
 
-@register("encrypt_fpe", keyed=True)
-def build_encrypt_fpe(params: Mapping[str, Any], ctx: FieldContext) -> EncryptFpe:
+@register(OperatorName.ENCRYPT_FPE, keyed=True)
+def build_encrypt_fpe(params: NoParams, ctx: FieldContext) -> EncryptFpe:
     return EncryptFpe(cipher_for(ctx.key, ctx.field))

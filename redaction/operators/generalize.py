@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detectors.validators import parse_phone
+from policy.operators import GeneralizeParams, OperatorName
 from redaction.errors import InvalidParamsError
 from redaction.operators.basic import is_text_type
 from redaction.operators.distinct import (
@@ -40,10 +41,7 @@ from redaction.operators.distinct import (
 )
 from redaction.operators.registry import FieldContext, register
 
-LEVELS = ("minute", "hour", "day", "month")
-TARGETS = ("year", "five_years", "area_code", "first_part", "first_char")
 IPV6_PREFIX = 48
-_RULES = ("level", "prefix", "to", "bands")
 
 _TS = (
     r"^(\d{4})-(\d{2})-(\d{2})(?:([ T])(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?)?"
@@ -345,55 +343,23 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-@register("generalize", params=_RULES)
-def build_generalize(params: Mapping[str, Any], ctx: FieldContext) -> Any:
-    given = [r for r in _RULES if params.get(r) is not None]
-    if len(given) != 1:
-        raise InvalidParamsError(
-            f"field {ctx.field!r}: generalize takes exactly one of {', '.join(_RULES)}, "
-            f"got {', '.join(given) or 'none'}"
-        )
-    rule, value = given[0], params[given[0]]
-    if rule == "level":
-        _choice(ctx, rule, value, LEVELS)
-        temporal = pa.types.is_timestamp(ctx.input_type) or pa.types.is_date(ctx.input_type)
-        return TimeLevel(str(value), ctx.input_type if temporal else pa.string())
-    if rule == "prefix":
-        if not isinstance(value, int) or isinstance(value, bool) or not 8 <= value <= 32:
-            raise InvalidParamsError(
-                f"field {ctx.field!r}: generalize prefix is an IPv4 prefix length 8..32 "
-                f"(e.g. 24), got {value!r}"
-            )
-        return IpPrefix(value)
-    if rule == "to":
-        _choice(ctx, rule, value, TARGETS)
-        temporal = pa.types.is_timestamp(ctx.input_type) or pa.types.is_date(ctx.input_type)
-        if value == "year" and temporal:
+@register(OperatorName.GENERALIZE)
+def build_generalize(params: GeneralizeParams, ctx: FieldContext) -> Any:
+    """Parameters are already checked (`policy.operators.GeneralizeParams`: exactly one rule,
+    known levels and targets, an IPv4 prefix length, increasing bands); what is left to check
+    depends on the column."""
+    temporal = pa.types.is_timestamp(ctx.input_type) or pa.types.is_date(ctx.input_type)
+    if params.level is not None:
+        return TimeLevel(str(params.level), ctx.input_type if temporal else pa.string())
+    if params.prefix is not None:
+        return IpPrefix(params.prefix)
+    if params.to is not None:
+        if params.to == "year" and temporal:
             return Target("year", pa.int32())
-        if not temporal and not is_text_type(ctx.input_type) and value == "year":
+        if params.to == "year" and not is_text_type(ctx.input_type):
             raise InvalidParamsError(
                 f"field {ctx.field!r}: generalize to year needs a date, timestamp or string "
                 f"column, got {ctx.input_type}"
             )
-        return Target(str(value), pa.string())
-    return Bands(_edges(ctx, value))
-
-
-def _choice(ctx: FieldContext, rule: str, value: object, allowed: Sequence[str]) -> None:
-    if str(value) not in allowed:
-        raise InvalidParamsError(
-            f"field {ctx.field!r}: generalize {rule} must be one of {', '.join(allowed)}, "
-            f"got {value!r}"
-        )
-
-
-def _edges(ctx: FieldContext, value: object) -> tuple[float, ...]:
-    ok = isinstance(value, Sequence) and not isinstance(value, str) and len(value) >= 2
-    edges = tuple(value) if ok else ()  # type: ignore[arg-type]
-    numeric = all(isinstance(e, int | float) and not isinstance(e, bool) for e in edges)
-    if not ok or not numeric or list(edges) != sorted(set(edges)):
-        raise InvalidParamsError(
-            f"field {ctx.field!r}: generalize bands must be at least two increasing numbers, "
-            "e.g. [0, 10, 50, 100]"
-        )
-    return tuple(float(e) for e in edges)
+        return Target(str(params.to), pa.string())
+    return Bands(tuple(float(e) for e in params.bands or ()))

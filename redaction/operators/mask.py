@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pyarrow as pa
 
 from detectors import entities
 from detectors.masking import MASK_CHAR
+from policy.operators import MAX_MASK_KEEP, MaskParams, OperatorName
 from redaction.errors import InvalidParamsError
 from redaction.operators.distinct import STRING, changed_by, map_distinct
 from redaction.operators.registry import FieldContext, register
@@ -65,18 +65,14 @@ class Mask:
         return changed_by(self, array)
 
 
-@register("mask", params=("keep_first", "keep_last"))
-def build_mask(params: Mapping[str, Any], ctx: FieldContext) -> Mask:
+@register(OperatorName.MASK)
+def build_mask(params: MaskParams, ctx: FieldContext) -> Mask:
+    """Parameters are already checked (`policy.operators.MaskParams`: integers 0..12); the caps
+    depend on the field's entity."""
     default_first, default_last = DEFAULTS.get(ctx.entity or "", (0, 4))
-    first = params.get("keep_first", default_first)
-    last = params.get("keep_last", default_last)
-    for name, value in (("keep_first", first), ("keep_last", last)):
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 12:
-            raise InvalidParamsError(
-                f"field {ctx.field!r}: mask {name} must be an integer 0..12, "
-                f"got {type(value).__name__} {value if isinstance(value, int) else ''}".rstrip()
-            )
-    cap_first, cap_last = CAPS.get(ctx.entity or "", (12, 12))
+    first = default_first if params.keep_first is None else params.keep_first
+    last = default_last if params.keep_last is None else params.keep_last
+    cap_first, cap_last = CAPS.get(ctx.entity or "", (MAX_MASK_KEEP, MAX_MASK_KEEP))
     if first > cap_first or last > cap_last:
         raise InvalidParamsError(
             f"field {ctx.field!r}: mask of {ctx.entity} may keep at most the first {cap_first} "

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 
 from detectors import entities
 from detectors.validators import digits_only, international_as_plus, to_e164
+from policy.operators import NoParams, OperatorName
 from redaction.errors import MissingKeyError
 from redaction.operators import canonical
 from redaction.operators.distinct import (
@@ -446,8 +447,8 @@ def _phone_column(first: pa.Array) -> bool:
     return filled > 0 and shaped >= PHONE_COLUMN_SHARE * filled
 
 
-@register("pseudonymize", keyed=True)
-def build_pseudonymize(params: Mapping[str, Any], ctx: FieldContext) -> Pseudonymize:
+@register(OperatorName.PSEUDONYMIZE, keyed=True)
+def build_pseudonymize(params: NoParams, ctx: FieldContext) -> Pseudonymize:
     return Pseudonymize(
         pseudonymizer_for(ctx), ctx.entity, is_caller_id(ctx), memories=ctx.memories
     )

@@ -1,7 +1,9 @@
-"""The operator registry: operators register by name and are built (params checked) once per plan.
+"""The operator registry, keyed by the policy's `OperatorName`: one builder per name, built
+(params checked) once per plan.
 
-An operator is a builder `(params, FieldContext) -> ColumnOp`; the `ColumnOp` it returns is a
-small frozen, picklable object that transforms a whole Arrow array at once.
+An operator is a builder `(params, FieldContext) -> ColumnOp` taking the typed parameters of
+`policy.operators` (validated once, by the model packs are checked with); the `ColumnOp` it
+returns is a small frozen, picklable object that transforms a whole Arrow array at once.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import pyarrow as pa
+from pydantic import ValidationError
 
+from policy.operators import OperatorName, OperatorParams, params_model, parse_params
 from redaction.errors import InvalidParamsError, UnknownOperatorError
 from redaction.keys import Key
 from redaction.operators.distinct import MemoryBank
@@ -47,29 +51,48 @@ class ColumnOp(Protocol):
         ...
 
 
-Builder = Callable[[Mapping[str, Any], FieldContext], ColumnOp]
+Builder = Callable[[Any, FieldContext], ColumnOp]  # (the operator's typed params, context)
 
 
 @dataclass(frozen=True)
 class OperatorSpec:
-    """A registered operator: its builder, whether it needs the key, the params it accepts."""
+    """A registered operator: its builder, whether it needs the key, and the one params model
+    (`policy.operators.params_model`) packs and plans validate its parameters with."""
 
-    name: str
-    build: Builder
+    name: OperatorName
+    make: Builder
     keyed: bool
-    params: frozenset[str]
+    params: type[OperatorParams]
+
+    def parse(self, raw: Mapping[str, Any], field: str) -> OperatorParams:
+        """`raw` validated once, with the model a pack's rules are checked with."""
+        try:
+            return parse_params(self.name, raw)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False, include_input=False)
+            messages = [self._message(e) for e in errors]
+            raise InvalidParamsError(f"field {field!r}: " + "; ".join(messages)) from None
+
+    def build(self, raw: Mapping[str, Any], ctx: FieldContext) -> ColumnOp:
+        """Validate `raw` and build the operator for one field (tests and one-off use)."""
+        return self.make(self.parse(raw, ctx.field), ctx)
+
+    def _message(self, error: Any) -> str:
+        if error["type"] == "extra_forbidden":
+            accepted = ", ".join(self.params.model_fields) or "none"
+            return (f"operator {str(self.name)!r} does not take {error['loc'][0]}; accepted "
+                    f"params: {accepted}")  # fmt: skip
+        return f"{self.name} {error['msg']}" if error["loc"] else error["msg"]
 
 
-_REGISTRY: dict[str, OperatorSpec] = {}
+_REGISTRY: dict[OperatorName, OperatorSpec] = {}
 
 
-def register(
-    name: str, *, keyed: bool = False, params: tuple[str, ...] = ()
-) -> Callable[[Builder], Builder]:
-    """Register `build` under `name`; `params` lists every parameter name it accepts."""
+def register(name: OperatorName, *, keyed: bool = False) -> Callable[[Builder], Builder]:
+    """Register `build` as the operator `name` of the policy's vocabulary."""
 
     def decorate(build: Builder) -> Builder:
-        _REGISTRY[name] = OperatorSpec(name, build, keyed, frozenset(params))
+        _REGISTRY[name] = OperatorSpec(name, build, keyed, params_model(name))
         return build
 
     return decorate
@@ -77,25 +100,14 @@ def register(
 
 def known_operators() -> tuple[str, ...]:
     """Names of every registered operator, sorted."""
-    return tuple(sorted(_REGISTRY))
+    return tuple(sorted(str(name) for name in _REGISTRY))
 
 
 def get_operator(name: str) -> OperatorSpec:
     """The operator registered as `name`, or `UnknownOperatorError` listing the known ones."""
     try:
-        return _REGISTRY[name]
-    except KeyError:
+        return _REGISTRY[OperatorName(name)]
+    except (KeyError, ValueError):
         raise UnknownOperatorError(
             f"unknown operator {name!r}; known operators: {', '.join(known_operators())}"
         ) from None
-
-
-def check_param_names(spec: OperatorSpec, params: Mapping[str, Any], field: str) -> None:
-    """Refuse parameter names the operator does not accept."""
-    unknown = sorted(set(params) - spec.params)
-    if unknown:
-        accepted = ", ".join(sorted(spec.params)) or "none"
-        raise InvalidParamsError(
-            f"field {field!r}: operator {spec.name!r} does not take {', '.join(unknown)}; "
-            f"accepted params: {accepted}"
-        )

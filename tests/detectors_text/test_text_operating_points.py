@@ -174,7 +174,7 @@ PACK: dict[str, Any] = {
         "analytics_vendor": {"title": "Analytics", "third_party": True},
     },
     "purposes": [
-        {"slug": "service_quality", "title": "Quality",
+        {"slug": "service_quality", "title": "Quality", "data_use": "service.improvement",
          "citation": {"section": "3 (8)", "quote": QUALITY}},
     ],
     "rules": [

@@ -49,17 +49,12 @@ MINI_PACK: dict[str, Any] = {
     "name": "mini",
     "version": "1",
     "source": {"seed": VOIPMS_SEED, "title": "Voip.ms", "date": "2009-05-01"},
-    "categories": {
-        "contact": {"title": "Contact"},
-        "contact.phone": {"title": "Phone", "entities": ["PHONE_NUMBER"]},
-        "contact.email": {"title": "E-mail", "entities": ["EMAIL_ADDRESS"]},
-    },
     "recipient_classes": {
         "internal": {"title": "Staff", "third_party": False},
         "analytics_vendor": {"title": "Analytics", "third_party": True},
     },
     "purposes": [
-        {"slug": "service_quality", "title": "Quality",
+        {"slug": "service_quality", "title": "Quality", "data_use": "service.improvement",
          "citation": {"section": "3 (8)", "quote": QUALITY}},
     ],
     "rules": [

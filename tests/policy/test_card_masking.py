@@ -61,11 +61,7 @@ def test_reason_names_the_grant() -> None:
 
 
 def _card_pack(grant: bool, rule: dict[str, Any]) -> dict[str, Any]:
-    data = mini_pack()
-    data["categories"].update({
-        "financial": {"title": "Payment"},
-        "financial.payment_card": {"title": "Card", "entities": ["CREDIT_CARD"]},
-    })  # fmt: skip
+    data = mini_pack()  # financial.payment_card comes from the taxonomy
     if grant:
         data["recipient_classes"]["analytics_vendor"]["card_first_six"] = {"citation": CITE}
     data["rules"].append({"recipient_class": "analytics_vendor", "purpose": "*",

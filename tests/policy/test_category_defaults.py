@@ -1,4 +1,5 @@
-"""Default transforms per category: the documented table, and never looser than asked."""
+"""Default transforms per category (`policy/taxonomy.yaml`): the documented table, and never
+looser than asked."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from policy_fakes import bundled
 
-from policy import Verdict, default_transform
-from policy.operators import OPERATOR_VERDICT, OperatorParams, at_least, params_problem
+from policy import Verdict, bundled_packs, default_transform, load_taxonomy
+from policy.operators import OPERATOR_VERDICT, parse_params
+from policy.taxonomy import at_least, transforms_for
 
-CATEGORIES = sorted(set(bundled("voipms").categories) | {"made.up", "contact.fax"})
+CATEGORIES = sorted(set(load_taxonomy().categories) | {"made.up", "contact.fax"})
 TRANSFORMING = [Verdict.PSEUDONYMIZE, Verdict.GENERALIZE, Verdict.MASK, Verdict.REDACT,
                 Verdict.DROP]
 
@@ -55,9 +57,17 @@ def test_never_looser_than_asked(category: str, verdict: Verdict) -> None:
     assert found.verdict.strictness >= verdict.strictness
     assert found.operator is not None
     assert OPERATOR_VERDICT[found.operator] is found.verdict
-    assert params_problem(found.operator, OperatorParams(**found.params)) is None
+    assert parse_params(found.operator, found.params).as_dict() == dict(found.params)
 
 
 def test_phone_generalizes_to_area_code() -> None:
     """A generalize verdict on a phone keeps the area code rather than redacting."""
     assert dict(at_least("contact.phone", Verdict.GENERALIZE).params) == {"to": "area_code"}
+
+
+
+@pytest.mark.parametrize("name", bundled_packs())
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_bundled_packs_default_as_the_taxonomy(name: str, category: str) -> None:
+    """A bundled pack adds no transforms of its own: its defaults are the taxonomy's."""
+    assert bundled(name).transforms_for(category) == transforms_for(category)

@@ -11,7 +11,7 @@ import pytest
 import policy
 from detectors.entities import ALL_ENTITIES
 from policy.decisions import Verdict
-from policy.operators import default_transform
+from policy.taxonomy import default_transform
 from redaction.operators.pseudonymize import NORMALISERS, PREFIXES
 
 PACKS = sorted(policy.bundled_packs())

@@ -137,15 +137,17 @@ def mini(tmp_path: Path) -> PolicyPack:
 
 
 def test_uncovered_triple_is_dropped(mini: PolicyPack) -> None:
-    """No rule for the category and no content category: never delivered in clear."""
+    """No rule for the category, or an entity type outside the taxonomy: never delivered."""
     spec = delivery("analytics_vendor", "service_quality")
-    fields = (personal("ip", "IP_ADDRESS"), prose("notes", "PERSON"))
+    fields = (personal("ip", "IP_ADDRESS"), personal("odd", "MYSTERY_ID"),
+              prose("notes", "PERSON"))  # fmt: skip
     decision = evaluate_delivery(mini, spec, fields, "tickets")
     found = {f.field: f for f in decision.fields}
-    assert found["ip"].verdict is Verdict.DROP
+    assert all(f.verdict is Verdict.DROP for f in found.values())
     assert found["ip"].reason == (
-        "IP_ADDRESS is personal data of a kind pack 'mini' never mentions: dropped (fail closed)")
-    assert found["notes"].verdict is Verdict.DROP
+        "no rule covers (analytics_vendor, service_quality, network.ip): dropped (fail closed)")
+    assert found["odd"].reason == (
+        "MYSTERY_ID is personal data of a kind pack 'mini' never mentions: dropped (fail closed)")
     assert found["notes"].free_text
 
 

@@ -186,10 +186,7 @@ def test_internal_free_text_under_a_redacting_rule_keeps_the_precision_point(
     tmp_path: Path,
 ) -> None:
     """An internal recipient whose rule redacts prose gets the precision point, said so."""
-    data = mini_pack()
-    data["categories"].update(
-        {"communication": {"title": "Text"}, "communication.content": {"title": "Notes"}}
-    )
+    data = mini_pack()  # communication.content comes from the taxonomy
     data["rules"].append(
         {"recipient_class": "internal", "purpose": "service_quality",
          "category": "communication.content", "verdict": "redact",

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from policy_fakes import NO_SALE, QUALITY, mini_pack, write_yaml
 
-from policy import PackError, load_pack, verify_citations
+from policy import PackError, load_pack, load_taxonomy, verify_citations
 
 CITE = {"section": "6", "quote": NO_SALE}
+CATEGORIES = ", ".join(sorted(load_taxonomy().categories))
 
 
 def _rule(cls: str = "*", purpose: str = "*", category: str = "*", verdict: str = "pseudonymize",
@@ -32,7 +33,8 @@ def test_minimal_pack_loads(tmp_path: Path) -> None:
     assert load_pack(write_yaml(tmp_path / "pack.yaml", mini_pack())).name == "mini"
 
 
-PURPOSE = {"slug": "service_quality", "title": "Q", "citation": {"section": "3", "quote": QUALITY}}
+PURPOSE = {"slug": "service_quality", "title": "Q", "data_use": "service.improvement",
+           "citation": {"section": "3", "quote": QUALITY}}
 
 
 @pytest.mark.parametrize(
@@ -40,8 +42,8 @@ PURPOSE = {"slug": "service_quality", "title": "Q", "citation": {"section": "3",
     [
         # a rule naming a category the pack does not declare
         ({"rules": [_rule(category="contact.fax")]},
-         ["rules[0].category: unknown category 'contact.fax'; declare it or use one of: "
-          "contact, contact.email, contact.phone, *"]),
+         [f"rules[0].category: unknown category 'contact.fax'; declare it or use one of: "
+          f"{CATEGORIES}, *"]),
         # a rule without its clause
         ({"rules": [{k: v for k, v in _rule().items() if k != "citation"}]},
          ["rules[0].citation: missing; add citation: {section: ..., quote: ...} quoting the "
@@ -59,8 +61,9 @@ PURPOSE = {"slug": "service_quality", "title": "Q", "citation": {"section": "3",
          ["rules[1]: conflicts with rules[0]: same recipient_class, purpose and category but a "
           "different outcome; keep one rule per recipient_class, purpose and category"]),
         # a parent-category rule every leaf of which has a more specific rule
-        ({"rules": [_rule(category="contact"), _rule(category="contact.phone", verdict="drop"),
-                    _rule(category="contact.email", verdict="drop")]},
+        ({"rules": [_rule(category="call_records"),
+                    _rule(category="call_records.time", verdict="drop"),
+                    _rule(category="call_records.id", verdict="drop")]},
          ["rules[0]: unreachable: more specific rules cover every case it matches; delete it or "
           "narrow the rules that shadow it"]),
         # an unknown key anywhere is rejected with the known keys
@@ -73,16 +76,46 @@ PURPOSE = {"slug": "service_quality", "title": "Q", "citation": {"section": "3",
                            params={"prefix": 24, "level": "hour"})]},
          ["rules[0].operator: operator mask does not carry out verdict pseudonymize; use verdict "
           "mask or another operator",
-          "rules[1].params: generalize takes exactly one of level, prefix, to"]),
+          "rules[1].params: generalize takes exactly one of level, prefix, to, bands, got "
+          "level, prefix"]),
+        # params outside the operator's one model: the same checks a plan makes
+        ({"rules": [_rule(verdict="generalize", operator="generalize", params={"to": "planet"}),
+                    _rule(category="contact", verdict="mask", operator="mask",
+                          params={"keep_last": 4, "salt": 1}),
+                    _rule(category="network", operator="pseudonymize", params={"to": "year"})]},
+         ["rules[0].params.to: to must be one of year, five_years, area_code, first_part, "
+          "first_char",
+          "rules[1].params.salt: unknown key; known keys: keep_first, keep_last",
+          "rules[2].params: pseudonymize takes no params; remove params"]),
+        # a purpose without a data use, one the taxonomy lacks, and a slug naming another use
+        ({"purposes": [PURPOSE, {**PURPOSE, "slug": "q1", "data_use": None},
+                       {**PURPOSE, "slug": "q2", "data_use": "service.quality"},
+                       {**PURPOSE, "slug": "marketing"}]},
+         ["purposes[1].data_use: Input should be a valid string",
+          "purposes[2].data_use: unknown data use 'service.quality'; use one of "
+          f"policy/taxonomy.yaml's data_uses: {', '.join(load_taxonomy().data_uses)}",
+          "purposes[3].data_use: purpose 'marketing' is named after data use 'marketing' but "
+          "serves 'service.improvement'; serve 'marketing' or a use below it, or rename the "
+          "purpose"]),
         # an entity type in two categories, and a category whose parent is missing
-        ({"categories": {"contact": {"title": "C"},
-                         "contact.phone": {"title": "P", "entities": ["PHONE_NUMBER"]},
-                         "contact.email": {"title": "E", "entities": ["PHONE_NUMBER"]},
-                         "network.ip": {"title": "I", "entities": ["IP_ADDRESS"]}}},
-         ["categories['contact.email'].entities: PHONE_NUMBER is already in "
+        # a pack adding categories: an entity type the taxonomy maps, a missing parent, a
+        # child of a taxonomy leaf, a new category without a title; taxonomy entity types
+        # are not the pack's to change
+        ({"categories": {"contact.fax": {"title": "Fax", "entities": ["PHONE_NUMBER"]},
+                         "health.record": {"title": "Health record"},
+                         "contact.phone.mobile": {"title": "Mobile"},
+                         "contact.pager": {"entities": ["PAGER_NUMBER"]},
+                         "contact.email": {"title": "E", "entities": ["EMAIL_ADDRESS"]}}},
+         ["categories['contact.pager'].title: missing; add it",
+          "categories['contact.email']: entity types and transforms of a taxonomy category are "
+          "set in policy/taxonomy.yaml; give it only a title or a role here, or add a new "
+          "category for other entity types",
+          "categories['contact.fax'].entities: PHONE_NUMBER is already in "
           "categories['contact.phone']; map each entity type to one category",
-          "categories['network.ip']: parent category 'network' is not declared; "
-          "add categories['network']"]),
+          "categories['health.record']: parent category 'health' is not declared; "
+          "add categories['health']",
+          "categories['contact.phone.mobile']: category 'contact.phone' lists entity types, so "
+          "it stays a leaf; add the category beside it instead"]),
         # wrong schema version and an unknown top-level key, both reported
         ({"schema_version": 2, "extras": 1},
          ["extras: unknown key; known keys: schema_version, name, version, source, categories, "

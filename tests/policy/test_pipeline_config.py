@@ -134,7 +134,15 @@ PURPOSES = ("identify_customer, personalize_content, site_updates, improve_conte
          ["deliveries[0].dataset: unknown dataset 'cdrs'; known: cdr, tickets"]),
         # a purpose the pack does not have
         (GOOD.replace("purpose: service_quality", "purpose: foo"),
-         [f"deliveries[0].purpose: 'foo' is not a purpose of pack 'voipms'; known: {PURPOSES}"]),
+         [f"deliveries[0].purpose: 'foo' is not a purpose of pack 'voipms'; known: {PURPOSES}; "
+          "or a data use of policy/taxonomy.yaml"]),
+        # a data use no purpose of the pack serves, and one several purposes serve
+        (GOOD.replace("purpose: service_quality", "purpose: analytics"),
+         [f"deliveries[0].purpose: no purpose of pack 'voipms' serves data use 'analytics'; "
+          f"known: {PURPOSES}"]),
+        (GOOD.replace("purpose: service_quality", "purpose: service.improvement"),
+         ["deliveries[0].purpose: data use 'service.improvement' is served by several purposes "
+          "of pack 'voipms' (improve_content, service_quality); name one of them"]),
         # a recipient class the pack does not have
         (GOOD.replace("recipient_class: analytics_vendor", "recipient_class: spy"),
          ["deliveries[0].recipient_class: 'spy' is not a recipient class of pack 'voipms'; "

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from policy_fakes import Field, bundled, delivery, mini_pack, personal, write_yaml
 
-from policy import PackError, evaluate_delivery, load_pack
-from policy.roles import Role, default_role, named_quasi_identifier
+from policy import PackError, bundled_packs, evaluate_delivery, load_pack
+from policy.roles import Role, named_quasi_identifier
+from policy.taxonomy import default_role
 
 
 @pytest.mark.parametrize(
@@ -38,25 +39,25 @@ def test_quasi_identifiers_by_name(column: str, quasi: bool) -> None:
     assert named_quasi_identifier(column) is quasi
 
 
-def test_every_bundled_category_has_a_role() -> None:
-    for name in ("voipms", "legacysip"):
-        pack = bundled(name)
-        roles = {key: c.role for key, c in pack.categories.items()}
-        assert roles["contact.postal"] is Role.QUASI_IDENTIFIER
-        assert roles["identity.name"] is Role.DIRECT_IDENTIFIER
+@pytest.mark.parametrize("name", bundled_packs())
+def test_every_bundled_category_has_the_taxonomy_role(name: str) -> None:
+    """Bundled packs change no role: each category plays the part the taxonomy gives it."""
+    pack = bundled(name)
+    roles = {key: c.role for key, c in pack.categories.items()}
+    assert roles["contact.postal"] is Role.QUASI_IDENTIFIER
+    assert roles["identity.name"] is Role.DIRECT_IDENTIFIER
+    assert all(role is default_role(key) for key, role in roles.items())
 
 
 def test_a_pack_may_change_a_role(tmp_path: Path) -> None:
-    data = mini_pack()
-    data["categories"]["contact.phone"]["role"] = "quasi_identifier"
+    data = mini_pack(categories={"contact.phone": {"role": "quasi_identifier"}})
     pack = load_pack(write_yaml(tmp_path / "mini.yaml", data))
     assert pack.role_for("contact.phone") is Role.QUASI_IDENTIFIER
     assert pack.role_for("contact.email") is Role.DIRECT_IDENTIFIER
 
 
 def test_an_unknown_role_is_a_pack_error(tmp_path: Path) -> None:
-    data = mini_pack()
-    data["categories"]["contact.phone"]["role"] = "identifier-ish"
+    data = mini_pack(categories={"contact.phone": {"role": "identifier-ish"}})
     with pytest.raises(PackError, match="role"):
         load_pack(write_yaml(tmp_path / "mini.yaml", data))
 
