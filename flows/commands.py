@@ -175,31 +175,18 @@ def scan(
 def check(config_path: Path) -> int:
     """Print the decision table of a configuration from a head sample of each dataset, read as a
     run reads it (header, format and `encoding:` settings)."""
-    import detectors
-    from detectors.linkage import LinkInput, link_datasets
-    from detectors.reading import resolve_header
+    from flows.stages import profile_datasets, profile_here
 
     config = policy.load_config(config_path)
     pack = policy.load_pack(config.policy_ref)
     # A sample, not the whole dataset: check answers in seconds on a day of CDRs.
     read_rows = CHECK_READ_FACTOR * config.sample_rows
-    settings = detection_settings(config)
-    headers = {ds.name: resolve_header(ds.files(), ds.format, ds.header, str(ds.kind), ds.encoding)
-               for ds in config.datasets}  # fmt: skip
-    read = {
-        ds.name: detectors.profile_dataset(
-            ds.name, str(ds.kind), ds.files(), sample_rows=config.sample_rows, fmt=ds.format,
-            read_rows=read_rows, settings=settings, header=headers[ds.name].header,
-            column_names=headers[ds.name].column_names, encoding=ds.encoding,
-            declared=detectors.DeclaredTypes.parse(ds.declared_types, ds.name),
-        )
-        for ds in config.datasets
-    }  # fmt: skip
-    read, links = link_datasets([
-        LinkInput(read[ds.name], ds.files(), ds.format, headers[ds.name].header,
-                  headers[ds.name].column_names, ds.encoding, max_rows=read_rows)
-        for ds in config.datasets
-    ])  # fmt: skip
+    here = profile_here(detection_settings(config), config.sample_rows, read_rows)
+    done = profile_datasets(config, here, max_rows=read_rows)  # as `run` profiles and links
+    for exc in [*done.unread.values(), done.link_error]:
+        if exc is not None:
+            raise exc  # the first dataset that cannot be read: one line, exit 2
+    read, links = done.profiles, done.links
     profiles = {name: profile.fields for name, profile in read.items()}
     decisions = policy.evaluate_config(pack, config, profiles)
     _say(policy.format_decision_table(decisions))

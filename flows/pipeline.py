@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
@@ -17,13 +18,12 @@ import redaction
 import reports
 from detectors.errors import UnreadableFileError
 from detectors.findings import DatasetProfile
-from detectors.linkage import LinkInput, link_datasets
-from detectors.reading import HeaderDecision, resolve_header
 from flows.artifacts import publish_run_artifacts
 from flows.cli import debug_enabled, describe_error, is_user_error
 from flows.detection import detection_settings
 from flows.exit_codes import ExitCode
 from flows.lineage import Lineage
+from flows.stages import Reading, profile_datasets
 from flows.tasks import deliver_file_task, evaluate_policy_task, profile_dataset_task
 from policy.decisions import DeliveryDecision, DeliveryStatus
 from redaction.dictionary import build_dictionary, write_dictionary
@@ -73,40 +73,33 @@ def _profile_all(
     others: it is returned among the problems, by name, and its deliveries do not run.
     """
     settings = detection_settings(config)
-    futures, files, unread, headers = {}, {}, {}, {}
-    for ds in config.datasets:
-        if names is not None and ds.name not in names:
-            continue
-        try:
-            files[ds.name] = ds.files()
-            header = headers[ds.name] = _header(ds)
-            futures[ds.name] = profile_dataset_task.submit(
-                ds.name, str(ds.kind), files[ds.name], config.sample_rows, ds.format, settings,
-                header=header.header, column_names=header.column_names, encoding=ds.encoding,
-                declared=ds.declared_types,
-            )  # fmt: skip
-        except Exception as exc:
-            unread[ds.name] = _problem(f"dataset {ds.name}", exc)
-    profiles = {}
-    for name, future in futures.items():
-        try:
-            profiles[name] = _here(future.result(), files[name])
-        except Exception as exc:
-            unread[name] = _problem(f"dataset {name}", exc)
-    sources = [
-        LinkInput(profiles[ds.name], files[ds.name], ds.format, headers[ds.name].header,
-                  headers[ds.name].column_names, ds.encoding)
-        for ds in config.datasets if ds.name in profiles
-    ]  # fmt: skip
-    try:
-        profiles, links = link_datasets(sources, secret)
-    except Exception as exc:  # a file gone since profiling: its deliveries stop, not the run
-        for name in profiles:
-            unread[name] = _problem(f"dataset {name} (linking datasets)", exc)
-        return {}, unread
-    for link in links:
+
+    def submit(reading: Reading) -> _Here:
+        return _Here(profile_dataset_task.submit(
+            reading.dataset, reading.kind, list(reading.files), config.sample_rows, reading.fmt,
+            settings, header=reading.header, column_names=reading.column_names,
+            encoding=reading.encoding, declared=reading.declared,
+        ), reading.files)  # fmt: skip
+
+    done = profile_datasets(config, submit, names, secret)
+    unread = {name: _problem(f"dataset {name}", exc) for name, exc in done.unread.items()}
+    if done.link_error is not None:
+        for name in done.readings.keys() - done.unread.keys():
+            unread[name] = _problem(f"dataset {name} (linking datasets)", done.link_error)
+    for link in done.links:
         get_run_logger().info("linked: %s", link.describe())
-    return profiles, unread
+    return done.profiles, unread
+
+
+@dataclass(frozen=True)
+class _Here:
+    """A profile task's future whose result names this run's files (`_here`)."""
+
+    future: Any
+    files: Sequence[Location]
+
+    def result(self) -> DatasetProfile:
+        return _here(self.future.result(), self.files)
 
 
 def _here(profile: DatasetProfile, files: Sequence[Location]) -> DatasetProfile:
@@ -119,13 +112,6 @@ def _here(profile: DatasetProfile, files: Sequence[Location]) -> DatasetProfile:
         return profile
     moved = tuple(replace(f, path=str(path)) for f, path in zip(profile.inputs, files, strict=True))
     return replace(profile, inputs=moved, files=tuple(str(p) for p in files))
-
-
-def _header(dataset: policy.DatasetSpec) -> HeaderDecision:
-    """How the dataset's CSV files are read (line 1 names or data), decided from their heads."""
-    return resolve_header(
-        dataset.files(), dataset.format, dataset.header, str(dataset.kind), dataset.encoding
-    )
 
 
 def _dataset_infos(
@@ -204,9 +190,7 @@ def _run_delivery(
     decision = _unevaluated(spec)
     if problem is None:
         try:
-            decision = evaluate_policy_task(
-                pack, spec, profiles[spec.dataset], config.dataset(spec.dataset)
-            )
+            decision = evaluate_policy_task(pack, config, spec, profiles[spec.dataset])
         except Exception as exc:
             problem = _error_line(spec.name, exc)
     lineage.start(decision, profiles.get(spec.dataset))
@@ -267,12 +251,8 @@ def _stage_parts(
         return [refused], None
     # the files that were profiled, not what the glob matches now: decisions were made on them
     files = [as_location(f.path) for f in profile.inputs]
-    header = _header(dataset)
-    schema = detectors.read_schema(
-        files[0], fmt=dataset.format, header=header.header, column_names=header.column_names,
-        encoding=dataset.encoding,
-        declared=detectors.DeclaredTypes.parse(dataset.declared_types, dataset.name),
-    )  # fmt: skip
+    reading = Reading.of(dataset, files)
+    schema = detectors.read_schema(files[0], fmt=reading.fmt, **reading.options())
     settings = detection_settings(config)
     fmt = config.output_format_for(spec)
     expected = _expected_rows(profile)
@@ -293,14 +273,14 @@ def _stage_parts(
                 rows,
                 manifests,
                 settings,
-                header=header.header,
-                column_names=header.column_names,
+                header=reading.header,
+                column_names=reading.column_names,
                 profiled=profiled,
-                encoding=dataset.encoding,
+                encoding=reading.encoding,
                 quarantine_limit=(
                     config.quarantine_threshold if config.on_quarantine == "block" else None
                 ),
-                declared=dataset.declared_types,
+                declared=reading.declared,
             )
             for part, (source, rows, profiled) in enumerate(
                 zip(files, expected, profile.inputs, strict=True)
@@ -397,9 +377,7 @@ def scan_flow(config_path: str, out_dir: str) -> RunOutcome:
                 decisions.append(_unevaluated(spec))
                 continue
             try:
-                decisions.append(evaluate_policy_task(
-                    pack, spec, profiles[spec.dataset], config.dataset(spec.dataset)
-                ))  # fmt: skip
+                decisions.append(evaluate_policy_task(pack, config, spec, profiles[spec.dataset]))
             except Exception as exc:
                 run.problems.append(_problem(f"delivery {spec.name}", exc))
                 decisions.append(_unevaluated(spec))

@@ -60,16 +60,13 @@ def profile_dataset_task(
 @task(name="evaluate-policy", task_run_name="evaluate {delivery.name}")
 def evaluate_policy_task(
     pack: policy.PolicyPack,
+    config: policy.PipelineConfig,
     delivery: policy.DeliverySpec,
     profile: DatasetProfile,
-    dataset: policy.DatasetSpec,
 ) -> DeliveryDecision:
     """Decide every field of one delivery against the policy pack, with the dataset's own
-    declarations (personal fields, quasi-identifiers, sensitive fields) as `check` uses them."""
-    return policy.evaluate_delivery(
-        pack, delivery, profile.fields, str(dataset.kind), dataset.declared_personal,
-        dataset.quasi_identifiers, dataset.sensitive,
-    )  # fmt: skip
+    declarations, as `check` decides (`policy.evaluate_configured`)."""
+    return policy.evaluate_configured(pack, config, delivery, profile.fields)
 
 
 @task(

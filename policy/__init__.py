@@ -32,7 +32,7 @@ from policy.errors import (
     TaxonomyError,
     UnknownNameError,
 )
-from policy.evaluation import evaluate_config, evaluate_delivery
+from policy.evaluation import evaluate_config, evaluate_configured, evaluate_delivery
 from policy.loader import bundled_packs, load_pack
 from policy.operators import OperatorName
 from policy.pack import Category, DataUse, PolicyPack, Purpose, RecipientClass, Rule
@@ -75,6 +75,7 @@ __all__ = [
     "bundled_packs",
     "default_transform",
     "evaluate_config",
+    "evaluate_configured",
     "evaluate_delivery",
     "format_decision_table",
     "load_config",

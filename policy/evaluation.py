@@ -114,20 +114,33 @@ def evaluate_config(
     config: PipelineConfig,
     profiles_by_dataset: Mapping[str, Sequence[FieldEvidence]],
 ) -> list[DeliveryDecision]:
-    """`evaluate_delivery` for every delivery of `config`, in config order."""
+    """`evaluate_configured` for every delivery of `config`, in config order."""
     decisions = []
     for delivery in config.deliveries:
-        dataset = config.dataset(delivery.dataset)
-        if dataset.name not in profiles_by_dataset:
+        if delivery.dataset not in profiles_by_dataset:
             raise UnknownNameError(
-                f"no field profiles for dataset '{dataset.name}' (delivery '{delivery.name}'); "
-                "profile every dataset before evaluating"
+                f"no field profiles for dataset '{delivery.dataset}' (delivery "
+                f"'{delivery.name}'); profile every dataset before evaluating"
             )
-        decisions.append(evaluate_delivery(
-            pack, delivery, profiles_by_dataset[dataset.name], dataset.kind,
-            dataset.declared_personal, dataset.quasi_identifiers, dataset.sensitive,
-        ))
+        fields = profiles_by_dataset[delivery.dataset]
+        decisions.append(evaluate_configured(pack, config, delivery, fields))
     return decisions
+
+
+def evaluate_configured(
+    pack: PolicyPack,
+    config: PipelineConfig,
+    delivery: DeliverySpec,
+    fields: Sequence[FieldEvidence],
+) -> DeliveryDecision:
+    """`evaluate_delivery` of one delivery of `config` with its dataset's declarations
+    (personal fields, quasi-identifiers, sensitive fields): what `check`, `scan` and `run`
+    all decide with."""
+    dataset = config.dataset(delivery.dataset)
+    return evaluate_delivery(
+        pack, delivery, fields, dataset.kind, dataset.declared_personal,
+        dataset.quasi_identifiers, dataset.sensitive,
+    )  # fmt: skip
 
 
 def _check_kind(kind: DatasetKind | str) -> None:

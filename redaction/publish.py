@@ -331,8 +331,11 @@ def _part_count(folder: Path) -> int:
 
 
 def _files(folder: Path) -> list[str]:
-    """The files under `folder`, as `/`-joined paths below it (partitions are folders)."""
-    return sorted(p.relative_to(folder).as_posix() for p in Path(folder).rglob("*") if p.is_file())
+    """The files under `folder`, as `/`-joined paths below it (partitions are folders); a
+    `FileNotFoundError` when `folder` is not there (rglob alone would list nothing)."""
+    folder = Path(folder)
+    next(folder.iterdir(), None)  # raises for a missing folder, as listing a flat one did
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def _fsync_folder(folder: Path, files: bool = False) -> None:

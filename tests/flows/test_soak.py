@@ -43,6 +43,7 @@ import psutil
 import pytest
 
 from redaction.dictionary import DOCUMENTS
+from redaction.publish import folder_sha256
 
 pytestmark = pytest.mark.slow
 
@@ -55,6 +56,7 @@ FAULTS = ("kill", "input", "fail-write")  # input: removed or changed, at random
 MARK_ENV = "TELEPRIVACY_SOAK_MARK"
 LITTER = re.compile(r"\.tmp-|\.tmp$|\.gate-|\.reuse-|teleprivacy-probe|^\.staging$|\.old$")
 PART = re.compile(r"^(?P<name>[a-z0-9-]+)-part\d{4}\.(parquet|csv)$")
+PARTITIONED = re.compile(r"^day=[0-9]{4}-[0-9]{2}-[0-9]{2}/part-\d+\.(parquet|csv)$")
 # Started by the soak's runs only: writers that fail as on a full disk (see `_fail_writes`).
 FAIL_WRITES_ENV = "TELEPRIVACY_SOAK_FAIL_WRITES"
 SITECUSTOMIZE = f"""
@@ -351,21 +353,25 @@ def _check_report(report: dict, run: Run, where: str) -> None:
 
 
 def _published(soak: Soak) -> dict[str, str | None]:
-    """Each delivery folder's digest as a report states it (the file's for one part), or
-    None; folders holding anything else than one part and its data dictionary are listed by
-    name."""
+    """Each delivery folder's digest as a report states it (the file's for one part, the
+    folder's for day partitions), or None; folders holding anything else than that and the
+    data dictionary are listed by name."""
     root = soak.out / "deliveries"
     state: dict[str, str | None] = {}
     for folder in sorted(root.iterdir()) if root.is_dir() else ():
         if folder.name.startswith("."):
             continue
-        files = sorted(folder.iterdir())
-        documents = sorted(f.name for f in files if f.name in DOCUMENTS)
-        files = [f for f in files if f.name not in DOCUMENTS]
-        if len(files) == 1 and PART.match(files[0].name) and documents == sorted(DOCUMENTS):
-            state[folder.name] = _sha256(files[0])
+        documents = sorted(f.name for f in folder.iterdir() if f.name in DOCUMENTS)
+        files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                       if p.is_file() and p.name not in DOCUMENTS)  # fmt: skip
+        flat = len(files) == 1 and PART.match(files[0])
+        days = files and all(PARTITIONED.match(f) for f in files)
+        if documents != sorted(DOCUMENTS) or not (flat or days):
+            state[folder.name] = f"not one part: {files}"
+        elif len(files) == 1:
+            state[folder.name] = _sha256(folder / files[0])
         else:
-            state[folder.name] = f"not one part: {[f.name for f in files]}"
+            state[folder.name] = folder_sha256(folder)
     return state
 
 
