@@ -244,21 +244,26 @@ def generate(kind: str, rows: int, out: Path, seed: int) -> int:
 def verify(path: Path, fmt: str | None = None, as_json: bool = False) -> int:
     """Every cell of every column of `path` (nested ones included) checked for personal data in
     clear: validated identifiers over all rows, names and addresses on a sample. Times are not
-    counted (deliveries keep generalized ones on purpose). Exit 3 when anything is found."""
+    counted (deliveries keep generalized ones on purpose). Exit 3 when anything is found.
+    A folder (a delivery, flat or in partition folders) is checked file by file, all of it; with
+    its data dictionary, a generalized column's own entity is not counted either (a /24 network
+    still reads as an IP address), as the delivery's verification judges it."""
     import detectors
     from detectors.entities import DATE_TIME
     from detectors.reading import resolve_header
 
-    decided = resolve_header([path], fmt, "auto", "delivery")
+    paths = _data_files(path) if path.is_dir() else [path]
+    decided = resolve_header(paths, fmt, "auto", "delivery")
     profile = detectors.profile_dataset(
-        "verify", "delivery", [path], fmt=fmt, header=decided.header,
+        "verify", "delivery", paths, fmt=fmt, header=decided.header,
         column_names=decided.column_names,
     )  # fmt: skip
+    generalized = _generalized_entities(path) if path.is_dir() else {}
     found = [
         (f.column, e.entity_type, e.rows_found)
         for f in profile.fields
         for e in f.entities
-        if e.entity_type != DATE_TIME
+        if e.entity_type != DATE_TIME and e.entity_type not in generalized.get(f.column, ())
     ]
     if as_json:
         body = detectors.profile_as_json(profile)
@@ -275,6 +280,33 @@ def verify(path: Path, fmt: str | None = None, as_json: bool = False) -> int:
     if not as_json:
         _say(f"\nNo personal data found in clear ({profile.rows_read:,} rows, every cell).")
     return int(ExitCode.OK)
+
+
+def _generalized_entities(folder: Path) -> dict[str, tuple[str, ...]]:
+    """Per generalized column of a delivery folder's data dictionary, the entities it held
+    (none without a dictionary)."""
+    from redaction.dictionary import DICTIONARY_FILE, read_dictionary
+
+    if not (folder / DICTIONARY_FILE).is_file():
+        return {}
+    columns = read_dictionary(folder)["columns"]
+    return {c["name"]: tuple(c["entity_types"]) for c in columns
+            if c["transformation"] == "generalized"}  # fmt: skip
+
+
+def _data_files(folder: Path) -> list[Path]:
+    """The data files of a delivery folder and its partition folders (not its `_` documents)."""
+    from detectors.errors import UnreadableFileError
+
+    kinds = (".parquet", ".csv", ".jsonl", ".csv.gz", ".jsonl.gz")
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name.endswith(kinds)
+                   and not p.name.startswith(("_", ".")))  # fmt: skip
+    if not files:
+        raise UnreadableFileError(
+            f"{folder}: no data files (.parquet, .csv, .jsonl) in it or its folders; give a "
+            "delivery folder or a file"
+        )
+    return files
 
 
 def describe(folder: Location, as_json: bool = False) -> int:

@@ -634,7 +634,10 @@ def format_dictionary(body: Mapping[str, Any]) -> str:
         f"({body['recipient_class']}), purpose {purpose['slug']}: {_section(purpose['citation'])}",
         f"policy {body['policy']['name']} {body['policy']['version']}, key id "
         f"{body['key_id'] or '-'}, token scope {body['token_scope']}, format {body['format']}, "
-        f"{len(body['parts'])} part(s)",
+        f"{len(body['parts'])} part(s)" + (
+            ", in folders " + " / ".join(f"{p['key']} ({p['column']})" for p in partitions)
+            if (partitions := body.get("partitions")) else ""
+        ),
         f"rows: {rows['delivered']:,} delivered of {rows['read']:,} read, "
         f"{rows['quarantined']:,} quarantined, {rows['removed_by_row_filters']:,} removed by row "
         f"filters, {rows['withheld_by_release_gate']:,} withheld by the release gate",

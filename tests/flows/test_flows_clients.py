@@ -221,3 +221,17 @@ def test_the_cdr_delivery_is_laid_out_by_day(deliveries: Path):
     ).fetchone()[0]
     in_folder = sum(pq.read_metadata(p).num_rows for p in (folder / days[0]).glob("*.parquet"))
     assert one_day == in_folder > 0
+
+
+def test_verify_checks_a_whole_delivery_folder(deliveries: Path, capsys):
+    """`teleprivacy verify` on a delivery folder reads every file of its day folders; with the
+    folder's dictionary a generalized column's own entity (a /24 network) is not a finding, but
+    contact details delivered in clear by consent still are (exit 3)."""
+    assert main(["verify", str(deliveries / "cdr-quality")]) == ExitCode.OK
+    out = capsys.readouterr().out
+    rows = _dictionaries(deliveries)["cdr-quality"]["rows"]["delivered"]
+    assert f"No personal data found in clear ({rows:,} rows, every cell)." in out
+    assert main(["verify", str(deliveries / "billing-partner-offers")]) == ExitCode.BLOCKED
+    assert "email" in capsys.readouterr().out
+    assert main(["verify", str(deliveries.parent / "reports")]) == ExitCode.BAD_INPUT
+    assert "no data files" in capsys.readouterr().err
