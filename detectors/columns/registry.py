@@ -2,38 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
 from detectors import entities
-from detectors.columns import (
-    address,
-    contact,
-    dates,
-    device,
-    government_id,
-    network,
-    payment,
-    person,
-)
 from detectors.columns.base import ValueClassifier
 from detectors.errors import SettingsError
 
-CLASSIFIERS: Mapping[str, ValueClassifier] = MappingProxyType(
-    {
-        c.entity_type: c
-        for c in (
-            contact.PHONE_NUMBER, contact.EMAIL_ADDRESS, contact.SIP_URI,
-            network.IP_ADDRESS, network.MAC_ADDRESS,
-            payment.CREDIT_CARD, payment.CARD_EXPIRY, payment.IBAN_CODE, payment.ACCOUNT_NUMBER,
-            device.IMEI, device.IMSI, device.ICCID,
-            address.STREET_ADDRESS, address.POSTAL_CODE,
-            person.PERSON, person.LOCATION,
-            dates.DATE_TIME, dates.DATE_OF_BIRTH, dates.TIME_ID, dates.BILLING_DATE,
-            government_id.CA_SIN,
-        )
-    }
-)
+
+class _Classifiers(Mapping[str, ValueClassifier]):
+    """Every registered entity's column classifier (`detectors.entity_specs`), read live: an
+    entity registered later is profiled too."""
+
+    def _current(self) -> dict[str, ValueClassifier]:
+        from detectors.entity_specs import specs  # the registry imports the classifiers
+
+        return {s.name: s.column for s in specs() if s.column is not None}
+
+    def __getitem__(self, entity_type: str) -> ValueClassifier:
+        return self._current()[entity_type]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._current())
+
+    def __len__(self) -> int:
+        return len(self._current())
+
+
+CLASSIFIERS: Mapping[str, ValueClassifier] = _Classifiers()
 
 # Long digit strings can pass several checks at once (an IMEI is also 15 Luhn-valid digits):
 # within a group only the entity with the highest match rate is kept.

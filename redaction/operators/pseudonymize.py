@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detectors import entities
+from detectors.entity_specs import Normaliser, RegistryView, specs
 from detectors.validators import digits_only, international_as_plus, to_e164
 from policy.operators import NoParams, OperatorName
 from redaction.errors import MissingKeyError
@@ -46,26 +47,8 @@ from redaction.operators.registry import FieldContext, register
 KEY_LABEL = "pseudonymize"
 DEFAULT_REGION = "US"
 TOKEN_HEX = 16
-PREFIXES: Mapping[str, str] = {
-    entities.PHONE_NUMBER: "PHONE",
-    entities.EMAIL_ADDRESS: "EMAIL",
-    entities.ACCOUNT_NUMBER: "ACCT",
-    entities.PERSON: "PERSON",
-    entities.IP_ADDRESS: "IP",
-    entities.SIP_URI: "SIP",
-    entities.IMEI: "IMEI",
-    entities.IMSI: "IMSI",
-    entities.ICCID: "ICCID",
-    entities.MAC_ADDRESS: "MAC",
-    entities.CREDIT_CARD: "CARD",
-    entities.IBAN_CODE: "IBAN",
-    entities.STREET_ADDRESS: "ADDR",
-    entities.POSTAL_CODE: "POSTAL",
-    entities.LOCATION: "LOC",
-    entities.URL: "URL",
-    entities.CA_SIN: "SIN",
-    entities.TIME_ID: "CALLID",
-}
+# Token prefixes by entity: the registry's (`detectors.entity_specs`), read live.
+PREFIXES: Mapping[str, str] = RegistryView("token_prefix")  # type: ignore[assignment]
 DEFAULT_PREFIX = "TOKEN"
 SEEN_MAX = 100_000  # normalised values whose tokens the per-value path remembers
 TOKEN_RE2 = r"^[A-Z][A-Z0-9]*_[0-9a-f]{16}$"
@@ -125,23 +108,36 @@ def normalise_ip(text: str) -> str:
         return text.strip().lower()
 
 
-NORMALISERS: Mapping[str, Callable[[str], str]] = {
-    entities.PHONE_NUMBER: normalise_phone,
-    entities.EMAIL_ADDRESS: lambda v: v.strip().lower(),
-    entities.ACCOUNT_NUMBER: lambda v: v.strip().upper(),
-    entities.PERSON: lambda v: " ".join(v.split()).casefold(),
-    entities.IP_ADDRESS: normalise_ip,
-    entities.SIP_URI: lambda v: v.strip().lower(),
-    entities.MAC_ADDRESS: lambda v: re.sub(r"[^0-9a-f]", "", v.lower()),
-    entities.CREDIT_CARD: digits_only,
-    entities.IBAN_CODE: lambda v: re.sub(r"\s", "", v).upper(),
-    entities.CA_SIN: digits_only,  # 130 692 544, 130-692-544, 130692544: one token
-    entities.TIME_ID: lambda v: v.strip(),
-    # device ids are written grouped or not (`35-209900-176148-1`): one device, one token
-    entities.IMEI: digits_only,
-    entities.IMSI: digits_only,
-    entities.ICCID: digits_only,
+NORMALISE: Mapping[Normaliser, Callable[[str], str]] = {
+    Normaliser.E164: normalise_phone,
+    Normaliser.LOWER: lambda v: v.strip().lower(),
+    Normaliser.UPPER: lambda v: v.strip().upper(),
+    Normaliser.WORDS: lambda v: " ".join(v.split()).casefold(),
+    Normaliser.IP: normalise_ip,
+    Normaliser.HEX: lambda v: re.sub(r"[^0-9a-f]", "", v.lower()),
+    Normaliser.DIGITS: digits_only,  # 130 692 544, 130-692-544, 130692544: one token
+    Normaliser.ALNUM_UPPER: lambda v: re.sub(r"\s", "", v).upper(),
+    Normaliser.STRIP: str.strip,
 }
+
+
+class _Normalisers(Mapping[str, Callable[[str], str]]):
+    """Each registered entity's normaliser (`EntitySpec.normaliser`), read live."""
+
+    def _current(self) -> dict[str, Callable[[str], str]]:
+        return {s.name: NORMALISE[s.normaliser] for s in specs() if s.normaliser is not None}
+
+    def __getitem__(self, entity: str) -> Callable[[str], str]:
+        return self._current()[entity]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._current())
+
+    def __len__(self) -> int:
+        return len(self._current())
+
+
+NORMALISERS: Mapping[str, Callable[[str], str]] = _Normalisers()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import pytest
 
 import policy
 from detectors.entities import ALL_ENTITIES
+from detectors.entity_specs import specs
 from policy.decisions import Verdict
 from policy.taxonomy import default_transform
 from redaction.operators.pseudonymize import NORMALISERS, PREFIXES
@@ -56,3 +57,44 @@ def test_entities_pseudonymized_by_default_have_a_token_prefix_and_a_normaliser(
 )
 def test_one_value_written_several_ways_is_normalised_once(entity: str, written: tuple) -> None:
     assert len({NORMALISERS[entity](w) for w in written}) == 1
+
+
+REGISTERED = {s.name: s for s in specs()}
+
+
+def test_every_entity_is_registered_once() -> None:
+    """The registry (`detectors.entity_specs`) names exactly the entity vocabulary."""
+    assert set(REGISTERED) == ALL_ENTITIES
+
+
+@pytest.mark.parametrize("entity", sorted(REGISTERED))
+def test_a_registered_entity_is_tokenized_as_its_spec_says(entity: str) -> None:
+    spec = REGISTERED[entity]
+    assert PREFIXES.get(entity) == spec.token_prefix
+    assert (entity in NORMALISERS) is (spec.normaliser is not None)
+
+
+def test_the_sweep_checks_exactly_the_entities_registered_as_swept() -> None:
+    """Every validated identifier is checked in every delivered cell, and nothing else is."""
+    from detectors.sweep import DETECTED_ENTITIES
+
+    assert {n for n, s in REGISTERED.items() if s.swept} == set(DETECTED_ENTITIES)
+
+
+def test_the_generator_plants_exactly_the_entities_registered_as_generated(tmp_path) -> None:
+    """Labelled synthetic data holds every entity marked `generated` (IMSI, ICCID and SIN
+    have none yet: their detectors are checked on the realdata vectors instead)."""
+    import json
+
+    import synthetic
+
+    found: set[str] = set()
+    for kind in ("cdr", "billing", "tickets"):
+        synthetic.generate(kind, 400, tmp_path / kind, seed=3)
+        labels = json.loads((tmp_path / kind / "labels.json").read_text(encoding="utf-8"))
+        found |= {e for listed in labels["columns"].values() for e in listed}
+        found |= {span["entity_type"] for span in labels["spans"]}
+    assert {n for n, s in REGISTERED.items() if s.generated} == found
+    assert {n for n, s in REGISTERED.items() if not s.generated} == {
+        "IMSI", "ICCID", "CA_SIN", "URL"
+    }
