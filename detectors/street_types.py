@@ -262,6 +262,29 @@ CANADA_POST_FR: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )  # fmt: skip
 
+# Street types of France (the "type de voie" of its street registers) that Canada Post does not
+# list, written before the name like the others ("4 cité du Midi", "12 hameau des Pins").
+FRANCE_TYPES: tuple[str, ...] = (
+    "CHAUSSÉE", "CITÉ", "CLOS", "CORNICHE", "DOMAINE", "FAUBOURG", "FBG", "GALERIE", "HAMEAU",
+    "LIEU-DIT", "LOTISSEMENT", "PARVIS", "RÉSIDENCE", "SENTE", "TRAVERSE", "VILLA", "VENELLE",
+    "QUARTIER",
+)  # fmt: skip
+
+# Colombian and other Latin American grid addresses: a numbered street type, then "# 63-64"
+# ("Calle 72 # 10-34", "Cra 18#41-12 B", "Carrera 15 No. 93-60").
+LATAM_GRID_TYPES: tuple[str, ...] = (
+    "CALLE", "CL.", "CLL", "CARRERA", "CRA", "CRA.", "KR", "KRA", "CR.", "AVENIDA", "AV.", "AK",
+    "AC", "DIAGONAL", "DG", "DG.", "TRANSVERSAL", "TV", "TV.", "TRANSV.",
+)  # fmt: skip
+# Russian street types (before or after the name) and house words ("ул. Лесная д. 10 кв. 4",
+# "Речная наб., 34"): full names and the usual abbreviations.
+CYRILLIC_STREET_TYPES: tuple[str, ...] = (
+    "улица", "ул.", "проспект", "просп.", "пр-т", "пр.", "переулок", "пер.", "набережная",
+    "наб.", "шоссе", "ш.", "бульвар", "бул.", "б-р", "площадь", "пл.", "проезд", "тупик",
+    "аллея", "вулиця", "вул.",
+)  # fmt: skip
+CYRILLIC_HOUSE_WORDS: tuple[str, ...] = ("д.", "дом", "корп.", "к.", "стр.", "кв.", "оф.")
+
 # Full names that are everyday English words ("a long drive", "the main path"): in lower case
 # they need more than a number and a name to count (a unit, a directional, a city/state tail).
 WEAK_WORDS: frozenset[str] = frozenset(
@@ -362,12 +385,68 @@ ROMANCE_PREFIX_TYPES: tuple[str, ...] = (
     "RUA", "CALLE", "C/", "CARRER", "AVENIDA", "AVDA.", "VIALE", "PIAZZA", "PIAZZALE",
     "CORSO", "LARGO", "STRADA", "PASEO", "PRAÇA", "TRAVESSA", "ALAMEDA", "RAMBLA", "RONDA",
     "CAMINO", "CARRETERA", "PLAZA", "ALEJA", "ULICA", "UL.", "STR.", "JALAN", "JL.",
+    # Portuguese, Spanish, Italian, Romanian, Polish, Croatian, Serbian
+    "AV.", "AVDA", "TV.", "PÇ.", "ESTRADA", "BECO", "LADEIRA", "RODOVIA", "PZA.", "TRAVESÍA",
+    "GLORIETA", "PASAJE", "VIA", "VICOLO", "LUNGOMARE", "CONTRADA", "BULEVARDUL", "BDUL",
+    "BDUL.", "B-DUL", "CALEA", "SPLAIUL", "ALEEA", "ȘOSEAUA", "SOSEAUA", "PIAȚA", "PIATA",
+    "INTRAREA", "PLAC", "AL.", "OSIEDLE", "OS.", "TRG", "BULEVAR",
+)  # fmt: skip
+# Of those, the ones that name a street even with no house number after ("Rua Augusta",
+# "Bulevardul Unirii"): not everyday words in English ("Via", "Plaza", "Camino", "Largo" are).
+ROMANCE_BARE_TYPES: tuple[str, ...] = (
+    "RUA", "CALLE", "CARRER", "AVENIDA", "VIALE", "PIAZZA", "PIAZZALE", "CORSO", "STRADA",
+    "PASEO", "PRAÇA", "TRAVESSA", "RAMBLA", "CARRETERA", "ALEJA", "ULICA", "BULEVARDUL",
+    "CALEA", "SPLAIUL", "ALEEA", "ȘOSEAUA", "SOSEAUA", "PIAȚA", "INTRAREA", "BULEVAR", "TRG",
 )  # fmt: skip
 EUROPEAN_SUFFIXES: tuple[str, ...] = (
     "straat", "strasse", "straße", "gasse", "weg", "laan", "plein", "gracht", "vej",
     "väg", "vägen", "gatan", "gata", "utca", "ulica", "allee", "platz", "damm", "veien",
     "vegen", "vei", "plass", "plads", "katu", "kuja", "torget", "gränd", "dijk", "kade",
-    "singel", "dreef", "steeg",
+    "singel", "dreef", "steeg", "gaten", "plassen", "stræde", "allé", "torv", "stigen",
+    "backe", "backen", "vagen", "náměstí", "nábřeží", "třída", "námestie", "körút", "út", "tér",
+)  # fmt: skip
+# Street-type endings written only fused into the name ("Mannerheimintie 5", "Nørregade 4",
+# "Rosenstr. 14", "Stationsbaan 3"): as a word of their own they are ordinary words ("bow tie").
+EUROPEAN_FUSED_SUFFIXES: tuple[str, ...] = (
+    "ntie", "gade", "str.", "pl.", "baan", "markt", "ufer", "chaussee", "steig", "pfad",
+    "zeile", "polku", "väylä", "tori", "kaari", "straatje", "plantsoen", "vænget",
+)  # fmt: skip
+# Endings that name a street even with no house number after ("Goethestraße", "Tulpenplein",
+# "Drottninggatan"): no English word ends so.
+EUROPEAN_BARE_SUFFIXES: tuple[str, ...] = (
+    "straat", "strasse", "straße", "gasse", "weg", "laan", "plein", "gracht", "vej", "vägen",
+    "gatan", "utca", "ulica", "allee", "platz", "veien", "vegen", "plass", "plads", "katu",
+    "kuja", "torget", "gränd", "dijk", "singel", "dreef", "steeg", "plassen", "stræde",
+)  # fmt: skip
+# German and Dutch street types written as a word of their own, capitalised, after the name
+# ("Wiesbadener Allee", "Frankfurter Straße", "Kurfürstendamm" is fused).
+EUROPEAN_TYPE_WORDS: tuple[str, ...] = (
+    "Straße", "Strasse", "Allee", "Platz", "Gasse", "Damm", "Ufer", "Chaussee", "Weg",
+    "Straat", "Laan", "Plein", "Gracht", "Kade", "Singel",
+)  # fmt: skip
+# Words before such a name that belong to it ("Nieuwe Kerkweg", "Gamla Skolvägen", "St
+# Jansstraat", "Vestre Torggate").
+EUROPEAN_QUALIFIERS: tuple[str, ...] = (
+    "St", "St.", "Sankt", "Nieuwe", "Oude", "Korte", "Lange", "Alte", "Alter", "Neue", "Neuer",
+    "Große", "Grosse", "Kleine", "Hohe", "Obere", "Untere", "Gamla", "Nya", "Stora", "Lilla",
+    "Store", "Lille", "Gamle", "Vestre", "Østre", "Nordre", "Søndre", "Øvre", "Nedre",
+    "Burgemeester", "Prins", "Prinses", "Koning", "Koningin", "Dr.", "Professor", "Prof.",
+)  # fmt: skip
+# German and Dutch streets named by a preposition and a place ("Am Markt 11", "An der Alster 4",
+# "Op de Kamp 3"): counted with a house number and nothing after it but a comma or the end.
+# Not "Im": in English chats it is "I'm" ("Im Level 5, help").
+EUROPEAN_PREPOSITIONS: tuple[str, ...] = (
+    "Am", "Zum", "Zur", "Beim", "An der", "An den", "An dem", "Auf der", "Auf dem",
+    "Auf den", "In der", "In den", "Unter den", "Unter der", "Hinter der", "Hinter dem",
+    "Hinter den", "Vor dem", "Vor den", "Bei der", "Op de", "Op het", "Aan de", "Aan het",
+    "In de", "In het", "Achter de", "Achter het", "Bij de", "Over de", "Auf'm", "Na", "Pod",
+    "Nad",
+)  # fmt: skip
+# Czech, Slovak, Polish, Croatian streets are adjectives with no type word ("Vinohradská 12",
+# "Floriańska 22", "Lipová 810"): these endings, with a house number, make a street line.
+SLAVIC_STREET_ENDINGS: tuple[str, ...] = (
+    "ská", "ský", "ské", "cká", "ní", "ná", "ová", "ova", "ska", "cka", "ška", "čka", "owa",
+    "ego", "ńska", "ička", "ačka",
 )  # fmt: skip
 
 US_STATE_NAMES: tuple[str, ...] = (

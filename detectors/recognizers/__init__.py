@@ -29,11 +29,13 @@ from detectors.recognizers.masked_card import CREDIT_CARD_MASKED, MaskedCardReco
 from detectors.recognizers.obfuscated_email import ObfuscatedEmailRecognizer
 from detectors.recognizers.password import PasswordRecognizer
 from detectors.recognizers.person_context import PersonContextRecognizer
+from detectors.recognizers.person_coordinated import PersonCoordinatedRecognizer
 from detectors.recognizers.person_gazetteer import PersonGazetteerRecognizer
 from detectors.recognizers.person_lower import PersonLowerRecognizer
 from detectors.recognizers.phone import PhoneRecognizer
 from detectors.recognizers.phone_national import NationalPhoneRecognizer
 from detectors.recognizers.phone_presidio import PresidioPhoneRecognizer
+from detectors.recognizers.phone_vanity import VanityPhoneRecognizer
 from detectors.recognizers.postal_code import PostalCodeRecognizer
 from detectors.recognizers.sip_uri import SipUriRecognizer
 from detectors.recognizers.street_address import StreetAddressRecognizer
@@ -61,6 +63,7 @@ def recall_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
     ../shared/realdata (docs/detection_text.md, "Operating points"):
 
     - user handles (`@jroe`) and lower-case first names after a lead word ("talked to john");
+    - capitalised names joined to a person's name ("Zorbulon and Pete": `person_coordinated`);
     - Presidio's own PhoneRecognizer (`phone_presidio`: libphonenumber's matcher, leniency
       VALID, over US, GB, DE, FR, IL, IN, CA, BR and `default_region`): national numbers of
       those countries written with no phone word; 7 digits at least (it takes civic numbers);
@@ -76,6 +79,7 @@ def recall_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
     return [
         HandleRecognizer(),
         PersonLowerRecognizer(),
+        PersonCoordinatedRecognizer(),
         PresidioPhoneRecognizer(settings.default_region),
         UkPostcodeRecognizer(
             patterns=[Pattern(p.name, p.regex, 0.5) for p in postcode.patterns],
@@ -95,6 +99,7 @@ def _precision_recognizers(settings: DetectionSettings) -> list[EntityRecognizer
         DateRecognizer(),
         PhoneRecognizer(settings.default_region),
         NationalPhoneRecognizer(),
+        VanityPhoneRecognizer(settings.default_region),
         SipUriRecognizer(),
         CallerIdNameRecognizer(),
         PersonContextRecognizer(),

@@ -1,4 +1,5 @@
-"""User handles (`@jroe`, `@ Maronti`) as PERSON: an account name identifies its holder.
+"""User handles (`@jroe`, `@ Maronti`, Reddit's `u/jroe`) as PERSON: an account name identifies
+its holder.
 
 Registered at the recall operating point only (`recall_recognizers`). The handle is a letter or
 `_` then letters, digits or `_` (30 at most), right after an `@` that does not end a word (so not
@@ -24,6 +25,8 @@ _HANDLE = (
     r"(?<![\w@.+/:-])@(?P<space>[ \t]?)(?P<value>[A-Za-z_][A-Za-z0-9_]{1,29})"
     r"(?![\w@]|[.-][A-Za-z0-9])"
 )
+# Reddit user names: "u/jroe", "/u/jroe", "u / jroe" as tokenised text writes it.
+_REDDIT = r"(?<![\w/@.-])/?u[ \t]?/[ \t]?(?P<value>[A-Za-z0-9_-]{3,20})(?![\w@/]|[.-][A-Za-z0-9])"
 # A spaced lower-case handle counts where handles are listed: "RT @ jroe", "@ a @ b", or ": …"
 _OPENS = re.compile(r"(?:^|\bRT|@[A-Za-z0-9_]+|[\n:])[ \t]*$", re.IGNORECASE)
 _COLON_AFTER = re.compile(r"[ \t]*:")
@@ -33,7 +36,7 @@ class HandleRecognizer(ContextPatternRecognizer):
     """`@` followed by an account name (see the module doc)."""
 
     ENTITY = PERSON
-    PATTERNS = (Pattern("handle", _HANDLE, 0.5),)
+    PATTERNS = (Pattern("handle", _HANDLE, 0.5), Pattern("reddit_user", _REDDIT, 0.5))
     FLAGS = 0
 
     def analyze(
@@ -46,7 +49,12 @@ class HandleRecognizer(ContextPatternRecognizer):
         """Every handle in `text`, the `@` included."""
         names = gazetteer()
         pattern, regex = self._compiled[0]
-        results = []
+        reddit_pattern, reddit = self._compiled[1]
+        results = [
+            self._result(m.start(), m.end(), reddit_pattern.score, reddit_pattern)
+            for m in reddit.finditer(text)
+            if "/" in text
+        ]
         for match in regex.finditer(text):
             word = match.group("value")
             if names.is_common(word.strip("_")):

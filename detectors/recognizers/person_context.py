@@ -40,8 +40,19 @@ _LEAD = (
     r"|(?:Mr|Mrs|Ms|Mx|Dr|Prof|Mme|Mlle)\.?|(?:mr|mrs|ms|dr)\.|M\.|Monsieur|Madame|Mademoiselle"
     r"|[Dd]octeur|[Pp]rofesseur|[Mm]aître|[Aa]bbé|[Cc]uré|[Gg]énéral|[Cc]olonel|[Cc]apitaine"
     r"|[Cc]ommandant|[Ll]ieutenant|[Ss]ergent|Captain|General|Sergeant|Professor|Doctor"
-    r"|President|Président|Judge)"
+    r"|President|Président|Judge"
+    # more titles: office, rank, church, nobility (English and French, singular and plural)
+    # (not the ranks that are everyday words: "Major Outage", "Private Message", "Chief
+    # Officer", nor "Prince" of "Prince Edward Island")
+    r"|Senator|Governor|Minister|Chancellor|Mayor|Sheriff|Detective|Inspector|Sir|Lady|Lord"
+    r"|Miss|Rev\.?|Reverend|Pastor|Rabbi|Bishop|Admiral|Colonel|Corporal|Councillor"
+    r"|Congressman|Congresswoman|Senators|Governors"
+    r"|[Cc]ardinal|[Cc]hanoines?|Mgr|[Mm]onseigneur|[Mm]aréchal|[Aa]miral|[Ss]ieur|[Vv]euve|Vve"
+    r"|[Pp]réfet|[Dd]éputé|[Ss]énateur|[Mm]inistre|[Jj]uge|[Cc]itoyens?|[Gg]énéraux|MM\.|Mmes"
+    r"|[Mm]essieurs|[Mm]adame|[Mm]onsieur|[Ss]œur|[Ff]rère|[Pp]ère)"
 )
+# Names joined after one lead: "les citoyens Jean Roe et Paul Doe", "Senators Roe and Doe".
+_AND = r"[ \t]+(?:&|and|et)[ \t]+(?:(?:de|d['’]|von|van)[ \t]+)?"
 # Upper-case surnames after a title, as French letters write them: "M. DUPONT", "Mme Anne ROY".
 _UPPER = r"[A-ZÀ-ÖØ-Þ]{2,}(?:[-'’][A-ZÀ-ÖØ-Þ]{2,})*"
 # "Me" is a French notary's or lawyer's title: "Me LAVANDIER, notaire".
@@ -70,7 +81,12 @@ class PersonContextRecognizer(ContextPatternRecognizer):
 
     ENTITY = PERSON
     PATTERNS = (
-        Pattern("name_after_lead", rf"\b{_LEAD}[ \t]+(?P<value>{_NAME})(?![\w@])", 0.6),
+        Pattern(
+            "name_after_lead",
+            rf"\b{_LEAD}[ \t]+(?:(?:de|d['’])[ \t]*)?(?P<value>{_NAME}(?:{_AND}{_NAME}){{0,3}})"
+            r"(?![\w@])",
+            0.6,
+        ),
         Pattern("name_after_title", rf"\b{_TITLE}[ \t]+(?P<value>{_TITLED_NAME})(?![\w@])", 0.6),
         Pattern("name_after_sign_off", rf"{_SIGN_OFF}(?P<value>{_NAME})[ \t]*(?=\n|$|\()", 0.6),
         Pattern("name_above_city", rf"(?:^|\n)[ \t]*(?P<value>{_NAME}){_CITY_LINE}", 0.6),

@@ -15,9 +15,10 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors import street_types as T
 from detectors.entities import LOCATION, POSTAL_CODE, STREET_ADDRESS
+from detectors.names import gazetteer
 from detectors.recognizers.base import ContextPatternRecognizer
 
-_UP = "A-ZÀ-ÖØ-Þ"
+_UP = "A-ZÀ-ÖØ-ÞĀ-Ž"  # with Latin Extended-A ("Żorska", "Łąkowa"; its lower case slips in too)
 _END = r"(?![\w'’-])"  # a word ends here
 _WS = r"[ \t]+"
 
@@ -202,7 +203,7 @@ _TYPELESS = (
     rf"{_TYPELESS_WORD}(?:{_WS}{_TYPELESS_WORD}){{0,3}}(?=(?:{_UNIT_DESIGNATED}|{_TAIL_STATE}))"
 )
 # French order: number, type, name ("1234 rue Sainte-Catherine Ouest", "800 boul. René-Lévesque").
-_FR_FULL = list(T.CANADA_POST_FR)
+_FR_FULL = [*T.CANADA_POST_FR, *T.FRANCE_TYPES]
 _FR_ABBR = [a for abbrs in T.CANADA_POST_FR.values() for a in abbrs if a not in T.TEXT_AMBIGUOUS]
 _FR_TYPE = rf"(?i:{T.alternation(_FR_FULL)}|(?:{T.alternation(_FR_ABBR)})\.?){_END}"
 _FR_PARTICLE = r"(?:(?i:de[ \t]+la|de[ \t]+l['’]|des|du|de|d['’]|la|le|l['’])[ \t]*)?"
@@ -292,19 +293,150 @@ _BARE_GATE = (
 # Other European orders: "Rua Padre Cruz 31", "Calle Principal 20", "Nassaustraat 123",
 # "Henrik Walters plass 3", "Eduard Sueß Gasse 9".
 _RO_PARTICLE = r"(?:de|del|de[ \t]+la|de[ \t]+los|de[ \t]+las|da|do|dos|das|di|della|dei|delle|a)"
-_RO_NAME = rf"{_CAP_WORD}(?:[ \t]+(?:{_RO_PARTICLE}[ \t]+)?{_CAP_WORD}){{0,4}}"
+# Name words start with a letter: a number after the name is the house's ("Rua das Flores 17,
+# 1200-195 Lisboa": 1200-195 is the postcode).
+_RO_WORD = rf"(?!{_STOP})[{_UP}][\w'’.&-]*"
+_RO_NAME = rf"{_RO_WORD}(?:[ \t]+(?:{_RO_PARTICLE}[ \t]+)?{_RO_WORD}){{0,4}}"
 _RO_LOWER = ("aleja", "ulica", "calle", "rua", "carrer", "avenida", "strada", "piazza", "viale")
 _RO_TYPES = T.alternation(
     [w for w in T.cased(T.ROMANCE_PREFIX_TYPES) if not w.islower() or "." in w] + list(_RO_LOWER)
 )
-_HOUSE_AFTER = r"[ \t]*,?[ \t]*(?:n[ºo°]\.?[ \t]*)?\d{1,5}[A-Za-z]?(?:[/-]\d{1,4}[A-Za-z]?)?"
+_HOUSE_AFTER = (
+    r"[ \t]*,?[ \t]*(?:n[ºo°r]\.?[ \t]*)?"
+    r"(?:\d{1,5}[A-Za-z]?(?:[/-]\d{1,4}[A-Za-z]?)?|(?i:s/n|s\.n\.|sn)(?![\w/]))"
+)
 _EU_SUFFIX = T.alternation(T.EUROPEAN_SUFFIXES)
+_EU_FUSED = T.alternation(T.EUROPEAN_SUFFIXES + T.EUROPEAN_FUSED_SUFFIXES)
+_EU_QUALIFIER = rf"(?:(?:{T.alternation(T.EUROPEAN_QUALIFIERS)}){_WS})?"
 STREET_NAME_FIRST = (
     rf"(?<![\w'’-])(?:(?:{_RO_TYPES}){_WS}(?:{_RO_PARTICLE}[ \t]+|d['’])?{_RO_NAME}"
-    rf"|[{_UP}][\w'’-]*?(?i:{_EU_SUFFIX})|(?:{_NAME_WORD}[ \t-]+){{1,3}}(?i:{_EU_SUFFIX}))"
+    rf"|{_EU_QUALIFIER}[{_UP}][\w'’-]*?(?i:{_EU_FUSED})"
+    rf"|(?:{_NAME_WORD}[ \t-]+){{1,3}}(?i:{_EU_SUFFIX})"
+    rf"|(?:[{_UP}][\w'’-]*[ \t]+)?[{_UP}][\w'’-]*s[ \t]+gate)"  # Norwegian: "Karl Johans gate 22"
     rf"{_HOUSE_AFTER}(?![\w'’]){_UNIT}"
 )
-_NAME_FIRST_GATE = rf"(?<![\w'’-])(?:{_RO_TYPES}){_WS}|(?i:{_EU_SUFFIX})[ \t]*,?[ \t]*\d"
+_NAME_FIRST_GATE = (
+    rf"(?<![\w'’-])(?:{_RO_TYPES}){_WS}|(?i:{_EU_FUSED})[ \t]*,?[ \t]*\d|s[ \t]+gate[ \t]+\d"
+)
+
+# European lines with no type word, counted when nothing but a comma or the end follows their
+# house number: German and Dutch prepositional names ("Am Markt 11", "An der Alster 42"), and
+# Czech, Slovak, Polish, Croatian adjectival names ("Vinohradská 1511/230", "Floriańska 22").
+_LINE_CLOSE = r"(?=[ \t]*(?:[,;\n]|$))"
+_TITLE_WORD = rf"(?!{_STOP})[{_UP}][a-zß-öø-ÿā-ž][\w'’.-]*"  # "Markt", not "I" ("Am I 18, Mom?")
+_PREPOSITION = T.alternation(T.EUROPEAN_PREPOSITIONS)
+_SLAVIC = T.alternation(T.SLAVIC_STREET_ENDINGS)
+STREET_EUROPEAN = (
+    rf"(?<![\w'’-])(?:(?:{_PREPOSITION}){_WS}{_TITLE_WORD}(?:{_WS}{_CAP_WORD}){{0,2}}?"
+    rf"|{_EU_QUALIFIER}[{_UP}][^\W\d_]{{2,}}?(?:{_SLAVIC})(?:{_WS}[^\W\d_]+)?)"
+    rf"{_HOUSE_AFTER}(?![\w'’]){_LINE_CLOSE}"
+)
+_EUROPEAN_GATE = rf"(?<![\w'’-])(?:{_PREPOSITION}){_WS}|(?:{_SLAVIC})[ \t]*,?[ \t]*\d"
+
+_EU_ZIP = (
+    r"(?:\d{4}-\d{3}|\d{4}[ \t]?[A-Z]{2}|\d{2}-\d{3}|\d{3}[ \t]\d{2}|[A-Z]{1,2}-\d{4,5}|\d{4,6})"
+    r"(?![\w-])"
+)
+
+# Intersections: two streets joined by "&", "and", "at", "@" or "/", one of them with a type
+# ("Elm St at 5th St", "main st & side ave", "NW 3rd & Elm St", "corner of King St and Bay").
+_X_TYPED = rf"(?:{_DIR}{_WS})?(?:{_NAME_WORD}{_WS}){{1,3}}?(?:{_STRONG_TYPE})(?:{_WS}{_DIR})?"
+_X_UNTYPED = rf"(?:{_DIR}{_WS})?{_NAME_WORD}(?:{_WS}{_NAME_WORD})?"
+_X_JOIN = rf"{_WS}(?:&|@|/|(?i:and|at){_END}){_WS}"
+_X_AND = rf"{_WS}(?:&|/|(?i:and){_END}){_WS}"  # "at" after a word is English ("meet at main st")
+INTERSECTION = (
+    rf"(?<![\w'’-])(?:{_X_TYPED}{_X_JOIN}(?:{_X_TYPED}|{_X_UNTYPED}(?![ \t]+[^\W\d_]))"
+    rf"|{_X_UNTYPED}{_X_AND}{_X_TYPED})(?![\w'’-])"
+)
+_INTERSECTION_GATE = r"[ \t](?:&|@|/|(?i:and|at))[ \t]"
+
+# A street with no type word, its house number after it, then a comma, a postcode and a city
+# ("Esplanade 9, 24103 Kiel"). Without the postcode the line is too often something else
+# ("Flight 370, Malaysia Airlines").
+STREET_BEFORE_CITY = (
+    rf"(?<![\w'’-])(?!{_STOP}){_EU_QUALIFIER}[{_UP}][\w'’-]+(?:[ \t]+[{_UP}][\w'’-]+){{0,2}}"
+    rf"[ \t]+\d{{1,5}}[A-Za-z]?(?:/\d{{1,4}}[A-Za-z]?)?(?![\w'’-])"
+    rf"(?=[ \t]*,[ \t]*{_EU_ZIP}[ \t]+[{_UP}][\w'’-]+(?:[ \t-]+[{_UP}][\w'’-]+){{0,2}}"
+    r"[ \t]*(?:[,;\n]|$))"
+)
+_BEFORE_CITY_GATE = r"\d[ \t]*,[ \t]*\d"
+
+# European street names alone, with no house number: a fused type no English word ends with
+# ("Goethestraße", "Tulpenplein", "Drottninggatan"), or a Romance/Romanian/Slavic type first
+# and a capitalised name ("Rua Augusta", "Bulevardul Unirii", "Calle de Alcalá").
+_EU_BARE_SUFFIX = T.alternation(T.EUROPEAN_BARE_SUFFIXES)
+_EU_TYPE_WORD = rf"(?:{T.alternation(T.EUROPEAN_TYPE_WORDS)})"
+_RO_BARE = T.alternation(w for w in T.cased(T.ROMANCE_BARE_TYPES) if not w.islower())
+STREET_EU_BARE = (
+    rf"(?<![\w'’.-])(?:{_EU_QUALIFIER}[{_UP}][\w'’-]{{2,}}?(?i:{_EU_BARE_SUFFIX})"
+    rf"|{_EU_QUALIFIER}(?!{_STOP})[{_UP}][\w'’]+[ \t-]{_EU_TYPE_WORD}"
+    rf"|(?:{_RO_BARE}){_WS}(?:{_RO_PARTICLE}[ \t]+|d['’])?{_RO_NAME})(?![\w'’-]){_UNIT}"
+)
+# A French type first and a person's name, with no number ("Avenue Victor Hugo", "Place Jean
+# Jaurès"): counted when a word of the name is a known first name or surname.
+_FR_NAMED_TYPES = (
+    "AVENUE", "BOULEVARD", "PLACE", "QUAI", "COURS", "SQUARE", "ESPLANADE", "PROMENADE", "CITÉ",
+    "ALLÉE", "IMPASSE", "PASSAGE", "RUE", "VILLA", "PARVIS", "CHEMIN",
+)  # fmt: skip
+_PERSON_WORD = rf"[{_UP}][a-zà-öø-ÿ]+(?:-[{_UP}][a-zà-öø-ÿ]+)?"
+STREET_FR_NAMED = (
+    rf"(?<![\w'’.-])(?:{T.alternation(w.capitalize() for w in _FR_NAMED_TYPES)}){_WS}"
+    rf"(?P<person>{_PERSON_WORD}(?:{_WS}{_PERSON_WORD}){{1,2}})(?![\w'’-]){_UNIT}"
+)
+_CAPITAL_BEFORE = re.compile(rf"[{_UP}][\w'’.-]*[ \t]+\Z")
+_FR_NAMED_GATE = rf"(?:{T.alternation(w.capitalize() for w in _FR_NAMED_TYPES)}){_WS}[{_UP}]"
+_EU_BARE_GATE = (
+    rf"(?i:{_EU_BARE_SUFFIX})(?![\w'’-])|[ \t-]{_EU_TYPE_WORD}(?![\w'’-])"
+    rf"|(?<![\w'’-])(?:{_RO_BARE}){_WS}"
+)
+
+# Latin American grid addresses: "Calle 72 # 10-34", "Cra 18#41-12 B", "Carrera 15 No. 93-60".
+_LATAM_TYPE = rf"(?:{T.alternation(w for w in T.cased(T.LATAM_GRID_TYPES) if not w.islower())})"
+STREET_LATAM = (
+    rf"(?<![\w'’.-]){_LATAM_TYPE}[ \t]*\d{{1,3}}[ \t]?[A-Z]?(?:[ \t]+(?i:bis|sur|este))?"
+    r"[ \t]*(?:#|(?i:no|n[°º])\.?)[ \t]*\d{1,3}[ \t]?[A-Z]?[ \t]*-[ \t]*\d{1,3}"
+    r"(?:[ \t]?[A-Z](?![\w'’]))?(?![\w'’-])"
+)
+_LATAM_GATE = r"\d[ \t]*(?:#|(?i:no|n[°º])\.?)[ \t]*\d{1,3}[ \t]?[A-Z]?[ \t]*-[ \t]*\d"
+
+# Russian and Ukrainian street lines: a type before or after the name, then the house, building
+# and flat ("ул. Лесная д. 10 кв. 4", "Речная наб., 34", "пр-т Мира, 5").
+_CY_UP = "А-ЯЁІЇЄҐ"
+_CY_WORD = rf"[{_CY_UP}][а-яёіїєґА-ЯЁІЇЄҐ'’-]*"
+_CY_TYPE = rf"(?i:{T.alternation(T.CYRILLIC_STREET_TYPES)})(?![а-яё])"
+_CY_HOUSE = (
+    rf"(?:[ \t]*,?[ \t]*(?:(?i:{T.alternation(T.CYRILLIC_HOUSE_WORDS)})[ \t]*)?"
+    r"\d{1,4}(?:[/-]\d{1,3})?[а-яА-Я]?(?![\w'’]))"
+)
+STREET_CYRILLIC = (
+    rf"(?<![\w'’-])(?:{_CY_TYPE}[ \t]*{_CY_WORD}(?:[ \t]+{_CY_WORD})?"
+    rf"|{_CY_WORD}(?:[ \t]+{_CY_WORD})?[ \t]+{_CY_TYPE})"
+    rf"(?:{_CY_HOUSE}{{1,4}})?"
+)
+_CYRILLIC_GATE = rf"{_CY_TYPE}"
+
+# After a European street line: a postcode and a city ("1017 GC Amsterdam", "00-238 Warszawa",
+# "111 51 Stockholm", "1200-030 Lisboa", "191186 Санкт-Петербург"), or a city alone after a comma
+# ("…, Brno"). The groups
+# are named as in `_TAIL`; the ones a European tail never has are empty.
+_EU_CITY = (
+    rf"(?!{_NOT_CITY})[{_UP}А-ЯЁІЇЄҐ][\w'’.-]*"
+    rf"(?:[ \t-]+(?!{_NOT_CITY})[{_UP}А-ЯЁІЇЄҐ][\w'’.-]*){{0,2}}"
+    r"(?:[ \t]+\d{1,2}(?![\w'’-]))?"
+)
+_NO_US_GROUPS = "".join(
+    f"(?P<{g}>(?!))?" for g in ("state", "state_low", "code", "zip", "zip_low", "country")
+)
+_EU_TAIL = re.compile(
+    rf"(?:[ \t]*[,;]?[ \t]*(?P<zip_only>{_EU_ZIP})(?:[ \t]*,?[ \t]*(?P<city>{_EU_CITY}))?"
+    rf"|[ \t]*,[ \t]*(?P<city_only>{_EU_CITY}){_LINE_CLOSE}){_NO_US_GROUPS}"
+)
+_EUROPEAN_PATTERNS = frozenset(
+    {
+        "street_name_first", "street_european", "street_eu_bare", "street_fr_named",
+        "street_before_city", "street_latam", "street_cyrillic",
+    }
+)  # fmt: skip
 
 # A number right after a box word is the box's, not a civic number ("PO Box 4471, Maple Falls").
 _BOX_BEFORE = re.compile(
@@ -321,6 +453,13 @@ _GATES: dict[str, re.Pattern[str]] = {
     "po_box": re.compile(_BOX_GATE),
     "street_bare": re.compile(_BARE_GATE),
     "street_name_first": re.compile(_NAME_FIRST_GATE),
+    "street_european": re.compile(_EUROPEAN_GATE),
+    "street_eu_bare": re.compile(_EU_BARE_GATE),
+    "street_fr_named": re.compile(_FR_NAMED_GATE),
+    "street_before_city": re.compile(_BEFORE_CITY_GATE),
+    "intersection": re.compile(_INTERSECTION_GATE),
+    "street_latam": re.compile(_LATAM_GATE),
+    "street_cyrillic": re.compile(_CYRILLIC_GATE),
 }
 _AFTER_CIVIC = re.compile(r"[^ \t,]+[ \t]*,?[ \t]+([^\W_][\w'’]*)")
 # "1 ST WEEK", "3 RD floor": an ordinal written apart is no street name and type.
@@ -339,6 +478,13 @@ class StreetAddressRecognizer(ContextPatternRecognizer):
         Pattern("po_box", PO_BOX, 0.7),
         Pattern("street_bare", STREET_BARE, 0.65),
         Pattern("street_name_first", STREET_NAME_FIRST, 0.7),
+        Pattern("street_european", STREET_EUROPEAN, 0.65),
+        Pattern("street_eu_bare", STREET_EU_BARE, 0.6),
+        Pattern("street_fr_named", STREET_FR_NAMED, 0.6),
+        Pattern("street_before_city", STREET_BEFORE_CITY, 0.6),
+        Pattern("intersection", INTERSECTION, 0.6),
+        Pattern("street_latam", STREET_LATAM, 0.7),
+        Pattern("street_cyrillic", STREET_CYRILLIC, 0.65),
     )
     CONTEXT = (
         "address", "live", "lives", "located", "moved", "ship", "billing", "mailing", "deliver",
@@ -373,19 +519,27 @@ class StreetAddressRecognizer(ContextPatternRecognizer):
                     continue
                 if pattern.name == "street" and _BOX_BEFORE.search(text, max(0, start - 20), start):
                     continue
+                if pattern.name == "street_fr_named" and (
+                    _CAPITAL_BEFORE.search(text, max(0, start - 40), start)
+                    or not _names_a_person(match["person"])
+                ):
+                    continue  # "Marquette Avenue Northwest": English order, type after the name
                 lead = _LEAD_UNIT.search(text, max(0, start - 40), start)
                 start = lead.start() if lead else start
-                tail = _TAIL.match(text, end)
+                tail = None
+                if pattern.name in _EUROPEAN_PATTERNS:
+                    tail = _EU_TAIL.match(text, end)
+                tail = tail or _TAIL.match(text, end)
                 done = tail.end() if tail else end
                 score = self._score(text, start, done, pattern.score)
                 if score is None:
                     continue
                 # Without a comma, where the street ends and the city starts is a guess: the
                 # city stays in the street's span.
-                joined = tail is not None and tail.start("city") >= 0
-                joined = joined and not _BREAK.search(text, end, tail.start("city"))
+                city = _city(tail)
+                joined = city is not None and not _BREAK.search(text, end, city[0])
                 if joined:
-                    end = tail.end("city")
+                    end = city[1]
                 results.append(self._result(start, end, score, pattern))
                 surer = max(score, _TAIL_SCORE)
                 results.extend(
@@ -422,8 +576,9 @@ def _tail_spans(
         return []
     spans = []
     state = next((g for g in ("state", "state_low") if match.start(g) >= 0), None)
-    if with_city and match.start("city") >= 0:
-        spans.append((LOCATION, (match.start("city"), match.end(state or "city"))))
+    city = _city(match)
+    if with_city and city is not None:
+        spans.append((LOCATION, (city[0], match.end(state) if state else city[1])))
     elif state == "state" and match.start("code") < 0:
         spans.append((LOCATION, match.span("state")))
     spans += [
@@ -432,6 +587,26 @@ def _tail_spans(
     if match.start("country") >= 0:
         spans.append((LOCATION, match.span("country")))
     return spans
+
+
+def _names_a_person(words: str) -> bool:
+    """Whether one of `words` is a known first name or surname (`detectors.names`) and none
+    makes them a company's or a street's ("Baptist Church", "St Louis")."""
+    names = gazetteer()
+    parts = re.split(r"[ \t-]+", words)
+    if any(names.is_company_word(word) for word in parts):
+        return False
+    return any(names.is_name(word) for word in parts)
+
+
+def _city(match: re.Match[str] | None) -> tuple[int, int] | None:
+    """The span of the city in a tail (`_TAIL` or `_EU_TAIL`), if it names one."""
+    if match is None:
+        return None
+    for group in ("city", "city_only"):
+        if group in match.re.groupindex and match.start(group) >= 0:
+            return match.span(group)
+    return None
 
 
 def _ordinal(number: int) -> str:
