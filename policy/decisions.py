@@ -124,3 +124,5 @@ class DeliveryDecision:
     max_suppression: float = 0.01
     # whose key the delivery's pseudonyms and FPE ciphertexts are made with (see TokenScope)
     token_scope: TokenScope = TokenScope.RECIPIENT
+    # the recipient class's `times_in_utc`: zoned times leave as UTC instants
+    times_in_utc: bool = False

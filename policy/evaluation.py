@@ -85,6 +85,7 @@ def evaluate_delivery(
         min_k=recipient.min_k,
         max_suppression=recipient.max_suppression,
         token_scope=delivery.token_scope,
+        times_in_utc=recipient.times_in_utc,
     )
 
 

@@ -123,6 +123,7 @@ def _build(
                 str(slug), spec.title, spec.third_party, spec.min_k, spec.max_suppression,
                 shared_tokens=cite(spec.shared_tokens.citation) if spec.shared_tokens else None,
                 card_first_six=cite(spec.card_first_six.citation) if spec.card_first_six else None,
+                times_in_utc=spec.times_in_utc,
             )  # fmt: skip
     rules = _rules(_items(data.get("rules"), "rules", list, problems), cite, problems)
     known = {"category": set(categories), "purpose": set(purposes), "recipient_class": set(classes)}

@@ -119,6 +119,7 @@ class RecipientClass:
     # masked cards keep the first six digits
     shared_tokens: Citation | None = None
     card_first_six: Citation | None = None
+    times_in_utc: bool = False  # zoned times are delivered as UTC (the zone names a region)
 
 
 @dataclass(frozen=True)

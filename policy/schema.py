@@ -107,6 +107,8 @@ class RecipientClassSpec(_Strict):
     shared_tokens: GrantSpec | None = None
     # masked payment cards keep their first six digits (issuer number) beside the last four
     card_first_six: GrantSpec | None = None
+    # times delivered in UTC: a time zone (America/Montreal) tells where a caller is
+    times_in_utc: bool = False
 
     @field_validator("shared_tokens", "card_first_six", mode="before")
     @classmethod

@@ -36,6 +36,7 @@ from detectors import entities
 from detectors.masking import MASK_CHAR
 from policy.decisions import Citation, DeliveryDecision, FieldDecision, TokenScope
 from redaction.errors import DictionaryError, DictionaryNotFoundError
+from redaction.operators.basic import InUtc
 from redaction.operators.freetext import TOKENIZED
 from redaction.operators.generalize import IPV6_PREFIX
 from redaction.operators.pseudonymize import DEFAULT_PREFIX, PREFIXES, TOKEN_HEX, is_caller_id
@@ -244,6 +245,8 @@ def describe_column(
         detail = "as in the source (the policy allows it in clear)"
     else:
         detail = "as in the source (no personal data was found in it)"
+    if isinstance(planned.op, InUtc):
+        detail += "; as UTC instants (the source's time zone is not delivered)"
     return ColumnEntry(
         name=planned.field,
         arrow_type="dropped" if planned.dropped else str(planned.output_type),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pyarrow as pa
@@ -45,7 +45,7 @@ from redaction.errors import (
 )
 from redaction.keys import DEFAULT_KEY_ENV, MIN_KEY_CHARS, Key
 from redaction.operators import ColumnOp, FieldContext, get_operator
-from redaction.operators.basic import Drop
+from redaction.operators.basic import Drop, InUtc
 from redaction.operators.distinct import MemoryBank
 from redaction.operators.freetext import FreeText
 from redaction.operators.pseudonymize import pseudonymizer_for
@@ -153,7 +153,7 @@ def build_plan(
             planned = _plan_column(
                 decided[schema_field.name], schema_field.type, key, settings, memories
             )
-            columns.append(planned)
+            columns.append(_in_utc(planned) if decision.times_in_utc else planned)
         except PlanError as exc:
             problems.append(exc)
     if problems:
@@ -187,6 +187,14 @@ def build_plan(
         recipient=decision.recipient,
         token_scope=decision.token_scope,
     )
+
+
+def _in_utc(planned: PlannedColumn) -> PlannedColumn:
+    """`planned`, its zoned timestamps delivered as UTC instants (`InUtc`); others as planned."""
+    kind = planned.output_type
+    if planned.dropped or not pa.types.is_timestamp(kind) or kind.tz in (None, "UTC"):
+        return planned
+    return replace(planned, op=InUtc(planned.op))
 
 
 def scoped_key(key: Key | None, decision: DeliveryDecision) -> Key | None:

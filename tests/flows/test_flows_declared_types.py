@@ -4,6 +4,7 @@ unknown types refused before the run."""
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -39,6 +40,8 @@ def _config(folder: Path, workspace: Path, schema: str) -> Path:
         "  - {name: cdr-quality, dataset: cdr, recipient: acme-analytics,\n"
         "     recipient_class: analytics_vendor, purpose: service_quality,\n"
         "     partition_by: [day]}\n"
+        "  - {name: cdr-internal, dataset: cdr, recipient: noc, recipient_class: internal,\n"
+        "     purpose: service_quality, fields: [start, duration]}\n"
         "quarantine_threshold: 0.01\n",
         encoding="utf-8",
     )
@@ -55,15 +58,21 @@ def test_declared_types_are_delivered_and_misfits_quarantined(
     table = ds.dataset(folder, format="parquet", partitioning="hive").to_table()
     types = {f.name: f.type for f in table.schema}
     assert types["duration"] == pa.int64()
-    # generalized to the hour, still an instant in the declared zone
-    assert types["start"] == pa.timestamp("us", tz="America/Montreal")
+    # generalized, and in UTC for an analytics vendor (the pack's times_in_utc): the zone
+    # would tell where callers are
+    assert types["start"] == pa.timestamp("us", tz="UTC")
     assert all(t.minute == 0 and t.second == 0 for t in table.column("start").to_pylist() if t)
-    # each call in the folder of its day in Montreal, not in UTC
-    for row in table.select(["start", "day"]).to_pylist():
-        assert str(row["day"]) == row["start"].astimezone(MONTREAL).date().isoformat()
+    for row in table.select(["start", "day"]).to_pylist():  # the folder of its day, in UTC
+        assert str(row["day"]) == row["start"].date().isoformat()
+    internal = ds.dataset(out / "deliveries" / "cdr-internal", format="parquet").to_table()
+    assert internal.schema.field("start").type == pa.timestamp("us", tz="America/Montreal")
+    first = internal.column("start").to_pylist()[0]
+    assert first.utcoffset() != first.astimezone(UTC).utcoffset()  # a Montreal clock time
     body = json.loads((folder / DICTIONARY_FILE).read_text(encoding="utf-8"))
     stated = {c["name"]: c["arrow_type"] for c in body["columns"]}
-    assert stated["start"] == "timestamp[us, tz=America/Montreal]"
+    assert stated["start"] == "timestamp[us, tz=UTC]"
+    start = next(c for c in body["columns"] if c["name"] == "start")
+    assert "as UTC instants" in start["detail"]
     assert body["rows"]["quarantined"] == 1
     assert body["rows"]["delivered"] == table.num_rows
     report = json.loads((out / "reports" / "report.json").read_text(encoding="utf-8"))
