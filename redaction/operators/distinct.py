@@ -68,17 +68,28 @@ def map_distinct(
     return mapped.take(encoded.indices)
 
 
-def _slots_in(keys: pa.Array, distinct: pa.Array) -> np.ndarray:
+def _slots_in(keys: pa.ChunkedArray, distinct: pa.Array) -> np.ndarray:
     """For each value of `distinct`, its index in `keys` (distinct too), or -1.
 
-    The hash table is built over the batch's distinct values and probed with the memory's keys:
-    building is the costly half of `index_in`, and a batch holds fewer values than the memory.
+    The hash table is built over the batch's distinct values (once for all of the memory's
+    chunks) and probed with the memory's keys: building is the costly half of `index_in`, and a
+    batch holds fewer values than the memory.
     """
     found = pc.fill_null(pc.index_in(keys, value_set=distinct), -1).to_numpy()
     slot = np.full(len(distinct), -1, dtype=np.int64)
     hit = np.flatnonzero(found >= 0)
     slot[found[hit]] = hit
     return slot
+
+
+def _appended(chunks: list[pa.Array], new: pa.Array) -> list[pa.Array]:
+    """`chunks` with `new` after them, merged so that each chunk is larger than the next: a
+    value is copied O(log n) times over a memory's life, not once per batch, and a memory
+    holds O(log n) chunks."""
+    chunks = [*chunks, new]
+    while len(chunks) > 1 and len(chunks[-2]) <= len(chunks[-1]):
+        chunks[-2:] = [pa.concat_arrays(chunks[-2:])]
+    return chunks
 
 
 def spread(results: pa.Array, where: np.ndarray) -> pa.Array:
@@ -120,7 +131,8 @@ class ArrowMemo:
         self.out_type = out_type
         self.max_bytes = max_bytes
         self.judge_first_batch = judge_first_batch
-        self._memory: tuple[pa.Array, pa.Array] | None = None
+        # keys and results, in chunks of decreasing size (`_appended`)
+        self._memory: tuple[pa.ChunkedArray, pa.ChunkedArray] | None = None
         self._unique: bool | None = None if judge_first_batch else False
         self._adding = threading.Lock()
 
@@ -130,6 +142,11 @@ class ArrowMemo:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__init__(**state)  # type: ignore[misc, arg-type]
+
+    @property
+    def unique(self) -> bool:
+        """The first batch was nearly all distinct values, so nothing is remembered."""
+        return bool(self._unique)
 
     def __len__(self) -> int:
         memory = self._memory
@@ -154,13 +171,18 @@ class ArrowMemo:
         slot = _slots_in(keys, distinct)  # memory index per distinct value, -1 when new
         new = slot < 0
         if not new.any():
-            return _take_through(results, slot, encoded.indices)
+            return as_array(results.take(pa.array(slot))).take(encoded.indices)
         new_values = distinct.filter(pa.array(new))
         fresh = pc.cast(compute(new_values), self.out_type)
         self._remember(new_values, fresh, memory)
-        # One array of results per distinct value: remembered ones first, then the fresh ones.
-        order = np.where(new, len(results) + np.cumsum(new) - 1, slot)
-        return _take_through(pa.concat_arrays([results, fresh]), order, encoded.indices)
+        # One array of results per distinct value: the remembered ones this batch holds (not
+        # the whole memory), then the fresh ones.
+        known = np.flatnonzero(~new)
+        local = as_array(results.take(pa.array(slot[known])))
+        order = np.empty(len(distinct), dtype=np.int64)
+        order[known] = np.arange(len(known))
+        order[new] = len(known) + np.arange(len(new_values))
+        return _take_through(pa.concat_arrays([local, fresh]), order, encoded.indices)
 
     def _remember(
         self,
@@ -172,7 +194,7 @@ class ArrowMemo:
         with self._adding:
             memory = self._memory
             if memory is not None and memory is not seen:  # another thread added meanwhile
-                added = memory[0].slice(0 if seen is None else len(seen[0]))
+                added = as_array(memory[0].slice(0 if seen is None else len(seen[0])))
                 fresh = pc.invert(pc.is_in(keys, value_set=added))
                 keys, results = keys.filter(fresh), results.filter(fresh)
             held = 0 if memory is None else len(memory[0])
@@ -184,11 +206,11 @@ class ArrowMemo:
             room = min(room, int((self.max_bytes - held_bytes) / per_value))
             keys, results = keys.slice(0, room), results.slice(0, room)
             if memory is None:
-                self._memory = (keys, results)
+                self._memory = (pa.chunked_array([keys]), pa.chunked_array([results]))
             else:
                 self._memory = (
-                    pa.concat_arrays([memory[0], keys]),
-                    pa.concat_arrays([memory[1], results]),
+                    pa.chunked_array(_appended(memory[0].chunks, keys), keys.type),
+                    pa.chunked_array(_appended(memory[1].chunks, results), results.type),
                 )
 
 

@@ -340,7 +340,7 @@ class Pseudonymize:
         """The memory `name`, made on first use: shared for phone numbers (when the column's
         `first` values are written like them) and their parses, this column's own otherwise."""
         if name not in self._memos:
-            shared = name == _PARSE_MEMO or (
+            shared = name in (_PARSE_MEMO, _NORMALISED_MEMO) or (
                 name == entities.PHONE_NUMBER and first is not None and _phone_column(first)
             )
             if shared and self.memories is not None:
@@ -388,10 +388,38 @@ class Pseudonymize:
         `per_value` of the `others` value, in Python once per distinct value."""
         if not pc.any(where).as_py():
             return map_distinct(others, per_value)
-        hashed = self.pseudonymizer.hash_array(entity, pc.if_else(where, normalised, _NULL))
+        hashed = self._hashed(entity, pc.if_else(where, normalised, _NULL))
         if pc.all(where).as_py():
             return hashed
         return pc.if_else(where, hashed, map_distinct(pc.if_else(where, _NULL, others), per_value))
+
+    def _hashed(self, entity: str | None, normalised: pa.Array) -> pa.Array:
+        """The token of each normalised value (nulls stay null), one HMAC per distinct value.
+
+        Spellings of one number (`(514) 555-0123`, `+1 514 555 0123`, `15145550123`) are
+        distinct raw values but one normalised value: numbers of the plan's phone columns are
+        hashed once per normalised value over the whole delivery (a shared memory), other
+        values once per batch."""
+        if entity == entities.PHONE_NUMBER and self._shares_phones():
+            return self._memo(_NORMALISED_MEMO).map(
+                normalised, lambda new: self.pseudonymizer.hash_array(entity, new)
+            )
+        own = self._memos.get(entity or "")
+        if own is not None and own.unique:  # ids: no two spellings of one value to find
+            return self.pseudonymizer.hash_array(entity, normalised)
+        encoded = pc.dictionary_encode(normalised)
+        if len(encoded.dictionary) == len(normalised) - normalised.null_count:
+            return self.pseudonymizer.hash_array(entity, normalised)
+        return self.pseudonymizer.hash_array(entity, encoded.dictionary).take(encoded.indices)
+
+    def _shares_phones(self) -> bool:
+        """This column's phone numbers are in the plan's shared phone memory."""
+        memo = self._memos.get(entities.PHONE_NUMBER)
+        return (
+            memo is not None
+            and self.memories is not None
+            and memo is self.memories.memo(self.pseudonymizer.scope, entities.PHONE_NUMBER)
+        )
 
     def _new_caller_ids(self, values: pa.Array) -> pa.Array:
         """`"Name" <number>` split column-wise; cells the split does not cover go to Python."""
@@ -433,6 +461,7 @@ class Pseudonymize:
 
 
 _PARSE_MEMO = "phone_parse"
+_NORMALISED_MEMO = "phone_token"  # E.164 (or digits) → PHONE token, shared by phone columns
 PHONE_COLUMN_SHARE = 0.9  # of a column's first non-blank cells written like phone numbers
 
 

@@ -119,3 +119,17 @@ def test_bank_gives_one_memory_per_scope_and_name_and_pickles_empty():
     bank.memo(b"k1", "PHONE_NUMBER").map(pa.array(["5145550123"]), Counting())
     assert b"5145550123" not in pickle.dumps(bank)
     assert len(pickle.loads(pickle.dumps(bank)).memo(b"k1", "PHONE_NUMBER")) == 0
+
+
+def test_a_growing_memory_is_kept_in_few_chunks_and_answers_every_batch():
+    """Each batch adds to the memory without copying all of it; over many batches the memory
+    stays in a few chunks (each larger than the next) and every cell gets its own result."""
+    memo, compute = ArrowMemo(limit=100_000, judge_first_batch=False), Counting()
+    for batch in range(40):
+        values = [f"v{(batch * 37 + i) % 3_000}" for i in range(300)] + [None]
+        assert memo.map(pa.array(values), compute).to_pylist() == [
+            None if v is None else f"T({v})" for v in values
+        ]
+    sizes = [len(chunk) for chunk in memo._memory[0].chunks]
+    assert sizes == sorted(sizes, reverse=True) and len(sizes) <= 12
+    assert len(compute.seen) == len(set(compute.seen)) == len(memo) > 1_000

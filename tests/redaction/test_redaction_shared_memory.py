@@ -76,3 +76,27 @@ def test_a_pickled_plan_shares_one_empty_memory_again(key):
     copy = {c.field: c.op for c in pickle.loads(data).columns}
     assert copy["src"].memories is copy["clid"].memories is not None
     assert copy["src"].memories is not ops["src"].memories
+
+
+def test_spellings_of_one_number_are_hashed_once_per_delivery(key, monkeypatch):
+    """`(514) 555-0123` in src, `+15145550123` in dst and `15145550123` in a later batch are
+    three raw values and one number: one HMAC, one token, the per-value tokenizer's."""
+    from redaction.operators.pseudonymize import Pseudonymizer
+
+    hashed: list[str] = []
+    original = Pseudonymizer.hash_array
+
+    def counting(self, entity, values):
+        hashed.extend(values.drop_null().to_pylist())
+        return original(self, entity, values)
+
+    monkeypatch.setattr(Pseudonymizer, "hash_array", counting)
+    bank = MemoryBank()
+    src, dst = _op("src", ("PHONE_NUMBER",), key, bank), _op("dst", ("PHONE_NUMBER",), key, bank)
+    first = src(pa.array(["(514) 555-0123", "+1 604 555 0199"] * 20))
+    second = dst(pa.array(["+15145550123", "514.555.0123"] * 20))
+    third = src(pa.array(["15145550123", None, ""] * 20))
+    token = src.pseudonymizer.token("PHONE_NUMBER", "+15145550123")
+    assert first[0].as_py() == second[0].as_py() == second[1].as_py() == third[0].as_py() == token
+    assert third[1].as_py() is None and third[2].as_py() == ""
+    assert sorted(hashed) == ["+15145550123", "+16045550199"]
