@@ -56,15 +56,22 @@ class ColumnType:
 
     def fits(self, values: pa.Array) -> bool:
         """Every value parses and is written back as exactly the same text."""
+        return self.parse_exact(values) is not None
+
+    def parse_exact(self, values: pa.Array) -> pa.Array | None:
+        """`values` as this type when every one is written back as exactly the same text from
+        it, else None (one parse serves both the check and the write)."""
         if self.empty_as_null and values.null_count:
-            return False  # nulls beside empty strings: two values one type cannot tell apart
+            return None  # nulls beside empty strings: two values one type cannot tell apart
         try:
-            back = self.render(self.parse(values))
+            parsed = self.parse(values)
+            back = self.render(parsed)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return False
+            return None
         if back.null_count != values.null_count:
-            return False
-        return pc.all(pc.fill_null(pc.equal(back, values), True)).as_py() is not False
+            return None
+        same = pc.all(pc.fill_null(pc.equal(back, values), True)).as_py() is not False
+        return parsed if same else None
 
 
 def infer_type(values: pa.Array | pa.ChunkedArray) -> ColumnType | None:

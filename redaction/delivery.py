@@ -9,8 +9,10 @@ Reading, transforming and writing overlap (`pipelining`): two batches ahead, two
 Verification checks each batch as it is handed to the writer (`verify.OutputVerifier`), so it
 overlaps too; the closed file must then hold exactly the rows written (`verify.written_rows`).
 In Parquet, kept and time-generalized text columns whose every value reads losslessly as a
-number, decimal, boolean, date or time are rewritten once with that type before publishing
-(`column_types`, `_retype`); CSV output is the text.
+number, decimal, boolean, date or time are written with that type as they stream: the first
+batch decides, and a later batch that does not fit sends the rest of the part to a text file
+beside it, merged into one file with the types the whole part fits (`_TypedPart`,
+`column_types`); CSV output is the text.
 Flows deliver the parts of a delivery into a staging folder and publish them together
 (`redaction.publish`): a file is published whole here, a delivery whole there.
 """
@@ -22,7 +24,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,6 +34,7 @@ import pyarrow.parquet as pq
 
 import detectors
 from detectors.fingerprints import InputFingerprint, changed_since
+from detectors.reading import parquet_batches
 from detectors.settings import DetectionSettings
 from redaction import manifest
 from redaction.column_types import ColumnType, TypeTracker, field_metadata
@@ -47,7 +50,13 @@ from redaction.risk import (
     release_gate,
     withheld_rows,
 )
-from redaction.verify import OutputVerifier, read_output, written_rows
+from redaction.verify import (
+    OUTPUT_BATCH,
+    OutputVerifier,
+    as_planned,
+    read_output,
+    written_rows,
+)
 from storage import Location, as_location, file_state
 
 logger = logging.getLogger(__name__)
@@ -176,15 +185,15 @@ def deliver(
         meter = None
         if plan.quasi_identifiers:
             meter = RiskMeter(plan.quasi_identifiers, plan.sensitive)
-        tracker = TypeTracker(typed_columns(plan)) if fmt == "parquet" else None
-        checks = _checks(verifier, meter, tracker)
+        checks = _checks(verifier, meter)
+        typed = _TypedPart(temp, plan) if fmt == "parquet" and typed_columns(plan) else None
         # The writer and the structured checks each have a thread: on two cores the Parquet
         # encoder and the checks' Arrow compute overlap with the transforms of the next batch.
         # Free text is analysed once per distinct text: the operator's second pass scans the
         # texts it changed, and verification then scans what was written, mostly the same texts.
         with (
             detectors.findings_cache(),
-            open_writer(temp, plan, fmt) as write,
+            typed if typed is not None else open_writer(temp, plan, fmt) as write,
             background(write) as submit_write,
             background(checks, name="teleprivacy-verify") as submit_check,
         ):
@@ -199,6 +208,8 @@ def deliver(
                 verifier.check_text(out)
                 if progress is not None:
                     progress(counts.rows_read)
+        if typed is not None:
+            typed.settle()  # one file, typed as the whole part fits
         if quarantine_dir is not None and quarantine.count:
             quarantine.write_to(Path(quarantine_dir))
         rows_in = quarantine.records  # counted by the reader, not derived from what it read
@@ -258,13 +269,12 @@ def deliver(
             counts.rows_out -= counts.rows_withheld
             figures = gate.after
             _check_written(temp, plan, fmt, counts.rows_out, final.name)
-        if tracker is not None and (types := tracker.types()):
-            _retype(temp, plan, types)
-            _check_written(temp, plan, fmt, counts.rows_out, final.name)
         digest = detectors.file_sha256(temp)
         os.replace(temp, final)
     except BaseException:
         temp.unlink(missing_ok=True)
+        if typed is not None:
+            typed.spill.unlink(missing_ok=True)
         raise
     finally:
         quarantine.close()
@@ -447,17 +457,14 @@ def _check_written(temp: Path, plan: RedactionPlan, fmt: str, rows: int, name: s
 
 
 def _checks(
-    verifier: OutputVerifier, meter: RiskMeter | None, tracker: TypeTracker | None = None
+    verifier: OutputVerifier, meter: RiskMeter | None
 ) -> Callable[[pa.RecordBatch], None]:
-    """Verification of a written batch's structured columns, its risk classes counted, and
-    the types its text columns could take (`column_types`)."""
+    """Verification of a written batch's structured columns, and its risk classes counted."""
 
     def check(batch: pa.RecordBatch) -> None:
         verifier.check_structured(batch)
         if meter is not None:
             meter.add(batch)
-        if tracker is not None:
-            tracker.add(batch)
 
     return check
 
@@ -467,10 +474,11 @@ def _withhold(temp: Path, plan: RedactionPlan, fmt: str, gate: Gate) -> int:
     same writer settings); the number of rows withheld."""
     staged = temp.with_name(temp.name.replace(".tmp-", ".gate-", 1))
     withheld = 0
+    schema = pq.read_schema(temp) if fmt == "parquet" else None  # typed columns stay typed
     try:
-        with open_writer(staged, plan, fmt) as write:
-            for batch in read_output(temp, plan, fmt):
-                drop = withheld_rows(batch, gate.small_classes)
+        with open_writer(staged, plan, fmt, schema) as write:
+            for batch in _as_written(temp, plan, fmt):
+                drop = withheld_rows(as_planned(batch, plan), gate.small_classes)
                 withheld += int(drop.sum())
                 write(batch.filter(pa.array(~drop)) if drop.any() else batch)
         os.replace(staged, temp)
@@ -513,24 +521,93 @@ def typed_schema(plan: RedactionPlan, types: dict[str, ColumnType]) -> pa.Schema
     return pa.schema(fields, metadata=plan.output_schema.metadata)
 
 
-def _retype(temp: Path, plan: RedactionPlan, types: dict[str, ColumnType]) -> None:
-    """Rewrite the Parquet file `temp` with `types` for its text columns (same rows, order and
-    writer settings). The tracker has seen every value fit, so a value that does not parse
-    here is a bug, raised rather than coerced."""
-    schema = typed_schema(plan, types)
-    staged = temp.with_name(temp.name.replace(".tmp-", ".typed-", 1))
-    try:
-        with open_writer(staged, plan, "parquet", schema) as write:
-            for batch in read_output(temp, plan, "parquet"):
-                arrays = [
-                    types[name].parse(column) if name in types else column
-                    for name, column in zip(batch.schema.names, batch.columns, strict=True)
-                ]
-                write(pa.RecordBatch.from_arrays(arrays, schema=schema))
-        os.replace(staged, temp)
-    except BaseException:
-        staged.unlink(missing_ok=True)
-        raise
+def _as_written(path: Path, plan: RedactionPlan, fmt: str) -> Iterator[pa.RecordBatch]:
+    """The batches of an output file with the types it was written with."""
+    if fmt != "parquet":
+        yield from read_output(path, plan, fmt)
+        return
+    yield from parquet_batches(pq.ParquetFile(path), OUTPUT_BATCH)
+
+
+class _TypedPart:
+    """A Parquet part written typed as it streams (`typed_columns`, `column_types`).
+
+    The first batch decides each text column's type (a `TypeTracker` over it); a later batch
+    whose values do not all come back as their text from those types is written, with every
+    batch after it, as text to `spill` beside the part. `settle` then merges both into the
+    part with the types the whole part fits — the one rewrite, only when a late value did not
+    fit. Verification, the risk measure and the release gate see the text either way."""
+
+    def __init__(self, temp: Path, plan: RedactionPlan) -> None:
+        self.temp, self.plan = temp, plan
+        self.spill = temp.with_name(temp.name.replace(".tmp-", ".spill-", 1))
+        self._files = ExitStack()
+        self._types: dict[str, ColumnType] = {}
+        self._schema: pa.Schema | None = None
+        self._typed: Callable[[pa.RecordBatch], None] | None = None
+        self._text: Callable[[pa.RecordBatch], None] | None = None
+
+    def __enter__(self) -> Callable[[pa.RecordBatch], None]:
+        return self.write
+
+    def __exit__(self, kind: object, *rest: object) -> bool:
+        with self._files:
+            if self._typed is None and kind is None:  # no batch: an empty part, text schema
+                self._files.enter_context(open_writer(self.temp, self.plan, "parquet"))
+        return False
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        if self._typed is None:
+            first = TypeTracker(typed_columns(self.plan))
+            first.add(batch)
+            self._types = first.types()
+            self._schema = typed_schema(self.plan, self._types)
+            self._typed = self._files.enter_context(
+                open_writer(self.temp, self.plan, "parquet", self._schema)
+            )
+        if self._text is None:
+            typed = self._typed_batch(batch)
+            if typed is not None:
+                self._typed(typed)
+                return
+            self._text = self._files.enter_context(open_writer(self.spill, self.plan, "parquet"))
+        self._text(batch)
+
+    def _typed_batch(self, batch: pa.RecordBatch) -> pa.RecordBatch | None:
+        arrays = list(batch.columns)
+        for i, name in enumerate(batch.schema.names):
+            if name in self._types:
+                parsed = self._types[name].parse_exact(batch.column(i))
+                if parsed is None:
+                    return None
+                arrays[i] = parsed
+        return pa.RecordBatch.from_arrays(arrays, schema=self._schema)
+
+    def settle(self) -> None:
+        """Merge the spilled text into the part, typed as every value of it fits."""
+        if not self.spill.exists():
+            return
+        sources = (self.temp, self.spill)
+        tracker = TypeTracker(typed_columns(self.plan))
+        for source in sources:
+            for batch in read_output(source, self.plan, "parquet"):
+                tracker.add(batch)
+        types = tracker.types()
+        schema = typed_schema(self.plan, types)
+        staged = self.temp.with_name(self.temp.name.replace(".tmp-", ".typed-", 1))
+        try:
+            with open_writer(staged, self.plan, "parquet", schema) as write:
+                for source in sources:
+                    for batch in read_output(source, self.plan, "parquet"):
+                        arrays = [
+                            types[name].parse(column) if name in types else column
+                            for name, column in zip(batch.schema.names, batch.columns, strict=True)
+                        ]
+                        write(pa.RecordBatch.from_arrays(arrays, schema=schema))
+            os.replace(staged, self.temp)
+        finally:
+            staged.unlink(missing_ok=True)
+            self.spill.unlink(missing_ok=True)
 
 
 @contextmanager

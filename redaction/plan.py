@@ -8,7 +8,7 @@ Output schema (stable for a plan, written as is to every output file):
   strings otherwise;
 - each field's metadata says what was done to it (`description`, `redaction.dictionary`).
 A Parquet delivery may still give kept and time-generalized text columns a lossless type
-(`redaction.column_types`, decided from the values written; see `delivery._retype`).
+(`redaction.column_types`, decided from the values written; see `delivery._TypedPart`).
 """
 
 from __future__ import annotations

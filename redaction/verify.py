@@ -58,7 +58,7 @@ CLASSIFIED_OPERATORS = frozenset({_OP.PSEUDONYMIZE, _OP.REDACT, _OP.MASK})
 SHAPED_LIKE_INPUT = frozenset({_OP.GENERALIZE, _OP.ENCRYPT_FPE})
 UNCHECKED_OPERATORS = frozenset({_OP.KEEP, _OP.ENCRYPT_FPE, _OP.DROP})
 _OWN_OUTPUT = re.compile(r"[A-Z][A-Z0-9]*_[0-9a-f]{16}|<[A-Z][A-Z_]*>")
-_BATCH = 65_536
+OUTPUT_BATCH = 65_536
 
 
 class _Tally:
@@ -287,13 +287,13 @@ def output_format(path: Path, fmt: str | None = None) -> str:
 def read_output(path: Path, plan: RedactionPlan, fmt: str | None) -> Iterator[pa.RecordBatch]:
     """The batches of an output file as the plan's output schema types them."""
     if output_format(path, fmt) == "parquet":
-        for batch in parquet_batches(pq.ParquetFile(path), _BATCH):
-            yield _as_planned(batch, plan)
+        for batch in parquet_batches(pq.ParquetFile(path), OUTPUT_BATCH):
+            yield as_planned(batch, plan)
         return
     yield from pacsv.open_csv(path, convert_options=_csv_types(plan))
 
 
-def _as_planned(batch: pa.RecordBatch, plan: RedactionPlan) -> pa.RecordBatch:
+def as_planned(batch: pa.RecordBatch, plan: RedactionPlan) -> pa.RecordBatch:
     """A batch whose text columns were delivered typed (`redaction.column_types`: ints,
     decimals, times) with those columns as the text the plan's checks read."""
     planned = plan.output_schema

@@ -106,8 +106,8 @@ def test_a_file_holding_other_rows_than_written_is_not_published(
     real = redaction.delivery.open_writer
 
     @contextlib.contextmanager
-    def lossy(path, plan, fmt):
-        with real(path, plan, fmt) as write:
+    def lossy(path, plan, fmt, schema=None):
+        with real(path, plan, fmt, schema) as write:
             lost = []
 
             def write_all_but_one(batch):
