@@ -22,6 +22,11 @@ Besides, per column, by operator:
 - free-text columns: `detectors.scan_texts` on each distinct text; a span that is not one of our
   tokens or `<ENTITY>` placeholders (and not a worded DATE_TIME) is a residual.
 A dropped column that is present in the output is a residual too.
+
+The sweep of a structured column remembers the cells it found clean (`_CleanCells`): a cell
+repeated in a later batch (an account code, a /24 network, a disposition) is not swept again,
+which is the same answer for it (the sweep reads a cell and its column's name only). Columns
+whose cells hardly repeat (call ids, channels) keep no memory.
 """
 
 from __future__ import annotations
@@ -105,6 +110,7 @@ class OutputVerifier:
         self._settings = settings
         self._by_name = {c.field: c for c in plan.columns}
         self._tally = _Tally()
+        self._clean = {c.field: _CleanCells() for c in plan.columns if not c.free_text}
 
     def check(self, batch: pa.RecordBatch, pool: ThreadPoolExecutor | None = None) -> None:
         """Every column of `batch`: structured ones (side by side on `pool`), then free text."""
@@ -130,7 +136,7 @@ class OutputVerifier:
             if shaped:
                 bad = shape.result() if shape else _violations(planned, values)
                 _check_structured(planned, values, self._settings, self._tally, bad)
-            _sweep(planned, values, self._settings, self._tally)
+            _sweep(planned, values, self._settings, self._tally, self._clean[planned.field])
 
     def check_text(self, batch: pa.RecordBatch) -> None:
         """Free-text columns: spans that are not our tokens or placeholders, and the sweep."""
@@ -210,8 +216,10 @@ def _sweep(
     values: pa.Array,
     settings: DetectionSettings | None,
     tally: _Tally,
+    clean: _CleanCells | None = None,
 ) -> None:
-    """Validated identifiers anywhere in the column's cells (see the module docstring).
+    """Validated identifiers anywhere in the column's cells (see the module docstring); with
+    `clean`, the cells it holds are known clean and the rest are added to it when clean.
 
     Columns whose every cell must have a token, placeholder or mask shape are already checked
     completely by that shape, and are not swept again."""
@@ -221,8 +229,45 @@ def _sweep(
     # recipient) or shapes like its input is not a leak; anything else found is.
     decided = planned.operator in SHAPED_LIKE_INPUT or planned.verdict is Verdict.ALLOW
     skip = frozenset(planned.entity_types) if decided else frozenset()
-    for hit in sweep_values(values, settings, column=planned.field, skip=skip).values():
+    unseen = clean.unseen(values) if clean is not None else values
+    hits = sweep_values(unseen, settings, column=planned.field, skip=skip)
+    for hit in hits.values():
         tally.add_masked(planned.field, hit.entity_type, hit.count, hit.masked_sample)
+    if clean is not None and not hits:
+        clean.add(unseen)
+
+
+class _CleanCells:
+    """Distinct cells of one column the sweep found clean, up to `LIMIT`; off for a column whose
+    first batch hardly repeats a cell (more than `UNIQUE_SHARE` distinct), where it saves
+    nothing."""
+
+    LIMIT = 1 << 17
+    UNIQUE_SHARE = 0.5
+
+    def __init__(self) -> None:
+        self._seen: pa.Array | None = None
+        self._on: bool | None = None
+
+    def unseen(self, values: pa.Array) -> pa.Array:
+        """The cells of `values` not known clean (every cell while nothing is known)."""
+        if not self._on or self._seen is None or not len(values):
+            return values
+        return values.filter(pc.invert(pc.is_in(values, value_set=self._seen)))
+
+    def add(self, swept: pa.Array) -> None:
+        """Remember the distinct cells of `swept` (all found clean)."""
+        if self._on is False or not len(swept):
+            return
+        distinct = pc.unique(swept.drop_null())
+        if self._on is None:
+            self._on = len(distinct) <= self.UNIQUE_SHARE * len(swept)
+            if not self._on:
+                return
+        if self._seen is not None and len(self._seen) + len(distinct) > self.LIMIT:
+            return
+        merged = distinct if self._seen is None else pa.concat_arrays([self._seen, distinct])
+        self._seen = merged
 
 
 def _check_text(

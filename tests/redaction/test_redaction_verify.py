@@ -119,3 +119,28 @@ def test_written_rows_counts_the_file_and_checks_its_columns(tmp_path: Path, key
         pacsv.write_csv(other, path)
     with pytest.raises(OutputWriteError, match=f"other.{fmt}: holds the columns"):
         written_rows(path, plan)
+
+
+def test_cells_swept_clean_are_not_swept_again_and_new_ones_are(key, monkeypatch):
+    """A kept column's repeated cells are swept once per delivery; a phone number arriving in
+    a later batch, in a column whose earlier cells were all clean, is still found, and counted
+    by its rows."""
+    import redaction.verify as verify
+
+    plan = build_plan(cdr_decision(row_filters=False), CDR_SCHEMA, key)
+    swept: list[int] = []
+    real = verify.sweep_values
+
+    def counting(values, *args, **kwargs):
+        if kwargs.get("column") == "duration":
+            swept.append(len(values))
+        return real(values, *args, **kwargs)
+
+    monkeypatch.setattr(verify, "sweep_values", counting)
+    verifier = OutputVerifier(plan)
+    for durations in (["61", "7"] * 4, ["61", "7"] * 4, ["7", "5145550123", "5145550123", "61"]):
+        rows = [{**CLEAN, "duration": d} for d in durations]
+        verifier.check(pa.Table.from_pylist(rows, schema=plan.output_schema).to_batches()[0])
+    assert swept == [8, 0, 2]  # the second batch held only known cells; the third, two new ones
+    (finding,) = verifier.findings()
+    assert (finding.column, finding.entity_type, finding.count) == ("duration", "PHONE_NUMBER", 2)
