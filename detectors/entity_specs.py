@@ -20,7 +20,6 @@ Its category (and so its default transform and role) is the taxonomy's
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,6 +27,7 @@ from detectors import entities as e
 from detectors.columns import address, contact, dates, device, government_id, network, payment
 from detectors.columns import person as person_columns
 from detectors.columns.base import ValueClassifier
+from detectors.live_mapping import LiveMapping
 
 
 class Normaliser(StrEnum):
@@ -85,26 +85,11 @@ def spec_for(name: str) -> EntitySpec | None:
     return _REGISTRY.get(name)
 
 
-class RegistryView(Mapping[str, object]):
+def registry_view(field: str) -> LiveMapping[object]:
     """A live mapping of entity name → one field of its spec, for the entities that have it."""
-
-    def __init__(self, field: str) -> None:
-        self._field = field
-
-    def _items(self) -> dict[str, object]:
-        return {
-            s.name: value for s in _REGISTRY.values()
-            if (value := getattr(s, self._field)) is not None
-        }  # fmt: skip
-
-    def __getitem__(self, name: str) -> object:
-        return self._items()[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items())
-
-    def __len__(self) -> int:
-        return len(self._items())
+    return LiveMapping(lambda: {
+        s.name: value for s in _REGISTRY.values() if (value := getattr(s, field)) is not None
+    })  # fmt: skip
 
 
 S = EntitySpec

@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 
 from detectors import entities
 from detectors.columns.base import ValueClassifier
 from detectors.errors import SettingsError
+from detectors.live_mapping import LiveMapping
 
 
-class _Classifiers(Mapping[str, ValueClassifier]):
-    """Every registered entity's column classifier (`detectors.entity_specs`), read live: an
-    entity registered later is profiled too."""
+def _classifiers() -> dict[str, ValueClassifier]:
+    from detectors.entity_specs import specs  # the registry imports the classifiers
 
-    def _current(self) -> dict[str, ValueClassifier]:
-        from detectors.entity_specs import specs  # the registry imports the classifiers
-
-        return {s.name: s.column for s in specs() if s.column is not None}
-
-    def __getitem__(self, entity_type: str) -> ValueClassifier:
-        return self._current()[entity_type]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._current())
-
-    def __len__(self) -> int:
-        return len(self._current())
+    return {s.name: s.column for s in specs() if s.column is not None}
 
 
-CLASSIFIERS: Mapping[str, ValueClassifier] = _Classifiers()
+# Every registered entity's column classifier (`detectors.entity_specs`), read live: an entity
+# registered later is profiled too.
+CLASSIFIERS: Mapping[str, ValueClassifier] = LiveMapping(_classifiers)
 
 # Long digit strings can pass several checks at once (an IMEI is also 15 Luhn-valid digits):
 # within a group only the entity with the highest match rate is kept.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -26,7 +26,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detectors import entities
-from detectors.entity_specs import Normaliser, RegistryView, specs
+from detectors.entity_specs import Normaliser, registry_view, specs
+from detectors.live_mapping import LiveMapping
 from detectors.validators import digits_only, international_as_plus, to_e164
 from policy.operators import NoParams, OperatorName
 from redaction.errors import MissingKeyError
@@ -48,7 +49,7 @@ KEY_LABEL = "pseudonymize"
 DEFAULT_REGION = "US"
 TOKEN_HEX = 16
 # Token prefixes by entity: the registry's (`detectors.entity_specs`), read live.
-PREFIXES: Mapping[str, str] = RegistryView("token_prefix")  # type: ignore[assignment]
+PREFIXES: Mapping[str, str] = registry_view("token_prefix")  # type: ignore[assignment]
 DEFAULT_PREFIX = "TOKEN"
 SEEN_MAX = 100_000  # normalised values whose tokens the per-value path remembers
 TOKEN_RE2 = r"^[A-Z][A-Z0-9]*_[0-9a-f]{16}$"
@@ -121,23 +122,10 @@ NORMALISE: Mapping[Normaliser, Callable[[str], str]] = {
 }
 
 
-class _Normalisers(Mapping[str, Callable[[str], str]]):
-    """Each registered entity's normaliser (`EntitySpec.normaliser`), read live."""
-
-    def _current(self) -> dict[str, Callable[[str], str]]:
-        return {s.name: NORMALISE[s.normaliser] for s in specs() if s.normaliser is not None}
-
-    def __getitem__(self, entity: str) -> Callable[[str], str]:
-        return self._current()[entity]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._current())
-
-    def __len__(self) -> int:
-        return len(self._current())
-
-
-NORMALISERS: Mapping[str, Callable[[str], str]] = _Normalisers()
+# Each registered entity's normaliser (`EntitySpec.normaliser`), read live.
+NORMALISERS: Mapping[str, Callable[[str], str]] = LiveMapping(
+    lambda: {s.name: NORMALISE[s.normaliser] for s in specs() if s.normaliser is not None}
+)
 
 
 @dataclass(frozen=True)
