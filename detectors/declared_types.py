@@ -118,41 +118,44 @@ class DeclaredTypes:
 
     def convert(self, batch: pa.RecordBatch) -> tuple[pa.RecordBatch, dict[str, np.ndarray]]:
         """`batch` with the declared columns converted, without the records that do not fit,
-        and per declared column holding a value that does not fit, the mask of its records."""
-        misfits = self._misfits(batch)
-        if misfits:
-            bad = np.logical_or.reduce(list(misfits.values()))
-            batch = batch.filter(pa.array(~bad))
-        arrays = list(batch.columns)
-        fields = list(batch.schema)
-        for i, name in enumerate(batch.schema.names):
-            kind = self.types.get(name)
-            if kind is not None and batch.column(i).type != kind:
-                arrays[i] = _convert(batch.column(i), kind)
-                fields[i] = fields[i].with_type(kind)
-        schema = pa.schema(fields, metadata=batch.schema.metadata)
-        return pa.RecordBatch.from_arrays(arrays, schema=schema), misfits
+        and per declared column holding a value that does not fit, the mask of its records.
 
-    def _misfits(self, batch: pa.RecordBatch) -> dict[str, np.ndarray]:
-        """Per declared column present in `batch` holding a value that does not fit: the mask."""
-        found = {}
+        Each column is converted once; only a column holding a misfit is tried value by value
+        (to find its records) and converted again once they are left out."""
+        converted: dict[str, pa.Array] = {}
+        misfits: dict[str, np.ndarray] = {}
         for name, kind in self.types.items():
             if name not in batch.schema.names or batch.column(name).type == kind:
                 continue
-            values = batch.column(name)
             try:
-                _convert(values, kind)
-                continue
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
-                pass
-            mask = np.zeros(len(values), dtype=bool)
-            for index in range(len(values)):
-                try:
-                    _convert(values.slice(index, 1), kind)
-                except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
-                    mask[index] = True
-            found[name] = mask
-        return found
+                converted[name] = _convert(batch.column(name), kind)
+            except _MISFIT:
+                misfits[name] = _misfit_mask(batch.column(name), kind)
+        if misfits:
+            keep = pa.array(~np.logical_or.reduce(list(misfits.values())))
+            batch = batch.filter(keep)
+            converted = {n: a.filter(keep) for n, a in converted.items()}
+            converted |= {n: _convert(batch.column(n), self.types[n]) for n in misfits}
+        names = batch.schema.names
+        arrays = [converted.get(n, c) for n, c in zip(names, batch.columns, strict=True)]
+        fields = [f.with_type(self.types[f.name]) if f.name in converted else f
+                  for f in batch.schema]  # fmt: skip
+        schema = pa.schema(fields, metadata=batch.schema.metadata)
+        return pa.RecordBatch.from_arrays(arrays, schema=schema), misfits
+
+
+_MISFIT = (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError)
+
+
+def _misfit_mask(values: pa.Array, kind: pa.DataType) -> np.ndarray:
+    """The records of `values` (which hold a misfit) whose value does not fit `kind`."""
+    mask = np.zeros(len(values), dtype=bool)
+    for index in range(len(values)):
+        try:
+            _convert(values.slice(index, 1), kind)
+        except _MISFIT:
+            mask[index] = True
+    return mask
 
 
 def _convert(values: pa.Array, kind: pa.DataType) -> pa.Array:
