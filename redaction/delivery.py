@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -610,6 +611,19 @@ class _TypedPart:
             self.spill.unlink(missing_ok=True)
 
 
+def parquet_settings(plan: RedactionPlan, names: Sequence[str]) -> dict[str, Any]:
+    """How every Parquet file of a delivery is written (parts, rewrites, partitions): zstd,
+    dictionary pages and statistics for the columns among `names` that are not tokens."""
+    coded = [c.field for c in plan.columns if not c.dropped and not tokens_out(c)]
+    coded = [name for name in coded if name in names]
+    return {
+        "compression": PARQUET_COMPRESSION,
+        "use_dictionary": coded,
+        "write_statistics": coded,
+        "dictionary_pagesize_limit": DICTIONARY_PAGE_BYTES,
+    }
+
+
 @contextmanager
 def open_writer(
     path: Path, plan: RedactionPlan, fmt: str, schema: pa.Schema | None = None
@@ -619,11 +633,7 @@ def open_writer(
     schema = schema or plan.output_schema
     try:
         if fmt == "parquet":
-            coded = [c.field for c in plan.columns if not c.dropped and not tokens_out(c)]
-            writer = pq.ParquetWriter(
-                path, schema, compression=PARQUET_COMPRESSION, use_dictionary=coded,
-                write_statistics=coded, dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES,
-            )  # fmt: skip
+            writer = pq.ParquetWriter(path, schema, **parquet_settings(plan, schema.names))
         else:
             writer = pacsv.CSVWriter(path, schema)
     except OSError as exc:

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 
 import detectors
 from detectors.reading import parquet_batches
-from redaction.delivery import DICTIONARY_PAGE_BYTES, PARQUET_COMPRESSION, tokens_out
+from redaction.delivery import parquet_settings
 from redaction.errors import PartitionError
 from redaction.plan import PlannedColumn, RedactionPlan
 from redaction.results import DeliveryResult
@@ -135,12 +135,11 @@ def partition(
         return list(parts)
     paths = [Path(p.output_path or "") for p in parts]
     schema = _schema(paths[0], plan, fmt, keys)
-    _check_count(paths, plan, fmt, keys)
     written: list[tuple[Path, int]] = []
     ds.write_dataset(
         (
             pa.RecordBatch.from_arrays(b.columns, schema=schema)
-            for b in _batches(paths, plan, fmt, keys)
+            for b in _counted(_batches(paths, plan, fmt, keys), plan, keys)
         ),
         folder,
         schema=schema,
@@ -223,12 +222,13 @@ def _time_prefix(values: pa.Array, length: int) -> pa.Array:
     return pc.if_else(pc.fill_null(shaped, False), prefix, pa.scalar(None, pa.string()))
 
 
-def _check_count(
-    paths: Sequence[Path], plan: RedactionPlan, fmt: str, keys: Sequence[PartitionKey]
-) -> None:
-    """More than `MAX_PARTITIONS` folders is a layout no engine prunes well: refuse it."""
+def _counted(
+    batches: Iterator[pa.RecordBatch], plan: RedactionPlan, keys: Sequence[PartitionKey]
+) -> Iterator[pa.RecordBatch]:
+    """`batches`, refused (`PartitionError`) once they make more than `MAX_PARTITIONS`
+    folders: a layout no engine prunes well. Counted as they are written, in the one pass."""
     seen: set[tuple] = set()
-    for batch in _batches(paths, plan, fmt, keys):
+    for batch in batches:
         table = pa.table([batch.column(k.key) for k in keys], names=[k.key for k in keys])
         seen.update(tuple(row.values()) for row in table.group_by(table.column_names)
                     .aggregate([]).to_pylist())  # fmt: skip
@@ -238,19 +238,13 @@ def _check_count(
                 f"than {MAX_PARTITIONS} folders; partition by a coarser key (month) or fewer "
                 "columns"
             )
+        yield batch
 
 
 def _options(plan: RedactionPlan, fmt: str, schema: pa.Schema) -> ds.FileWriteOptions:
     if fmt != "parquet":
         return ds.CsvFileFormat().make_write_options()
-    coded = [
-        c.field for c in plan.columns
-        if not c.dropped and not tokens_out(c) and c.field in schema.names
-    ]  # fmt: skip
-    return ds.ParquetFileFormat().make_write_options(
-        compression=PARQUET_COMPRESSION, use_dictionary=coded, write_statistics=coded,
-        dictionary_pagesize_limit=DICTIONARY_PAGE_BYTES,
-    )  # fmt: skip
+    return ds.ParquetFileFormat().make_write_options(**parquet_settings(plan, schema.names))
 
 
 def _rows(written: ds.WrittenFile) -> int:
