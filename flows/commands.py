@@ -296,10 +296,16 @@ def _generalized_entities(folder: Path) -> dict[str, tuple[str, ...]]:
 
 def _data_files(folder: Path) -> list[Path]:
     """The data files of a delivery folder and its partition folders (not its `_` documents)."""
-    from detectors.errors import UnreadableFileError
+    from detectors.errors import UnreadableFileError, UnsupportedFormatError
+    from detectors.reading import detect_format
 
-    kinds = (".parquet", ".csv", ".jsonl", ".csv.gz", ".jsonl.gz")
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name.endswith(kinds)
+    def readable(path: Path) -> bool:  # a format the readers know by its name
+        try:
+            return bool(detect_format(path))
+        except UnsupportedFormatError:
+            return False
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and readable(p)
                    and not p.name.startswith(("_", ".")))  # fmt: skip
     if not files:
         raise UnreadableFileError(

@@ -163,7 +163,8 @@ def _deliver_one(
                 parts, plan = _stage_parts(config, decision, key, stage.folder, profile, manifests)
                 spec = config.delivery(name)
                 keys = redaction.partition_keys(spec.partition_by or (), plan) if plan else ()
-                parts = _laid_out(parts, plan, manifests, keys, config.output_format_for(spec))
+                fmt = config.output_format_for(spec)
+                parts = _laid_out(parts, plan, manifests, keys, fmt, stage.folder)
                 documents = _stage_dictionary(stage.folder, plan, decision, pack, parts, keys)
                 return stage.settle(parts, manifests, documents)
             except Exception as exc:
@@ -301,6 +302,7 @@ def _laid_out(
     manifests: Path,
     keys: Sequence[redaction.PartitionKey],
     fmt: str,
+    folder: Path,
 ) -> list[DeliveryResult]:
     """Delivered parts given one schema (`redaction.settle_types`) and laid out in the
     partitions asked for (`redaction.partition`); others as they are."""
@@ -308,7 +310,6 @@ def _laid_out(
         return parts
     parts = redaction.settle_types(parts, plan, manifests)
     if keys:
-        folder = Path(parts[0].output_path or "").parent
         parts = redaction.partition(parts, plan, keys, fmt, folder)
     return parts
 
