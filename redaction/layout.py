@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -67,16 +68,17 @@ def _agreed(name: str, fields: list[pa.Field], paths: list[Path]) -> pa.Field:
         return first
     text = next((f for f in fields if _is_text(f.type)), None)
     typed = [f for f in fields if not _is_text(f.type)]
+    nulls = cache(lambda path: _nulls(path, name))  # each part's column read at most once
     holding = [
         f for f, path in zip(fields, paths, strict=True)
-        if not _is_text(f.type) or _nulls(path, name) < pq.read_metadata(path).num_rows
+        if not _is_text(f.type) or nulls(path) < pq.read_metadata(path).num_rows
     ]  # fmt: skip
     if not typed or any(_is_text(f.type) for f in holding):
         return text or first.with_type(pa.string())
     # a null stands for an empty string in parts that held no nulls: the others must hold none
     blanks = [f for f in typed if _empty_as_null(f)]
     if blanks and any(
-        not _empty_as_null(f) and _nulls(path, name) for f, path in zip(fields, paths, strict=True)
+        not _empty_as_null(f) and nulls(path) for f, path in zip(fields, paths, strict=True)
     ):
         return _as_text(text, typed[0])
     agreed = blanks[0] if blanks else typed[0]
