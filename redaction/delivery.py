@@ -533,7 +533,8 @@ def _as_written(path: Path, plan: RedactionPlan, fmt: str) -> Iterator[pa.Record
 class _TypedPart:
     """A Parquet part written typed as it streams (`typed_columns`, `column_types`).
 
-    The first batch decides each text column's type (a `TypeTracker` over it); a later batch
+    The first batch with rows decides each text column's type (a `TypeTracker` over it; a
+    column blank in all of it stays text in this part); a later batch
     whose values do not all come back as their text from those types is written, with every
     batch after it, as text to `spill` beside the part. `settle` then merges both into the
     part with the types the whole part fits — the one rewrite, only when a late value did not
@@ -558,6 +559,8 @@ class _TypedPart:
         return False
 
     def write(self, batch: pa.RecordBatch) -> None:
+        if self._typed is None and not batch.num_rows:
+            return  # a batch the row filters emptied decides nothing and holds nothing
         if self._typed is None:
             first = TypeTracker(typed_columns(self.plan))
             first.add(batch)

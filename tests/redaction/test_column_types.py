@@ -223,3 +223,26 @@ def test_a_late_value_that_does_not_fit_keeps_the_column_text(tmp_path: Path, ke
     assert table.schema.field("rate").type == pa.string()
     assert table["rate"].to_pylist()[-2:] == ["0.0000", "0.025"]
     assert table.schema.field("start").type == pa.timestamp("ms")
+
+
+def test_a_first_batch_emptied_by_the_row_filters_does_not_decide_the_types(
+    tmp_path: Path, key
+):
+    """The consent filter removes every row of the first batch: the types are decided on the
+    first batch that holds rows, not left as text."""
+    no = "".join(line.replace(",yes,", ",no,") + "\n" for line in RATES_CSV.splitlines()[1:65])
+    source = tmp_path / "cdr.csv"
+    source.write_text(RATES_CSV.splitlines()[0] + "\n" + no
+                      + "".join(row + "\n" for row in RATES_CSV.splitlines()[65:]),
+                      encoding="utf-8")  # fmt: skip
+    decision = cdr_decision(
+        row_filters=True,
+        clid=F("clid", Verdict.DROP, "contact.phone", (), "drop"),
+        rate=F("rate", Verdict.ALLOW, None, (), None),
+    )
+    plan = build_plan(decision, RATES_SCHEMA, key)
+    result = deliver(plan, [source], tmp_path / "out", batch_size=64)
+    assert result.rows_filtered == 64 and result.rows_out == 236
+    table = pq.read_table(result.output_path)
+    assert table.schema.field("duration").type == pa.int64()
+    assert table.schema.field("rate").type == pa.decimal128(18, 4)
