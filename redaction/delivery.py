@@ -478,7 +478,7 @@ def _withhold(temp: Path, plan: RedactionPlan, fmt: str, gate: Gate) -> int:
     schema = pq.read_schema(temp) if fmt == "parquet" else None  # typed columns stay typed
     try:
         with open_writer(staged, plan, fmt, schema) as write:
-            for batch in _as_written(temp, plan, fmt):
+            for batch in as_written(temp, plan, fmt):
                 drop = withheld_rows(as_planned(batch, plan), gate.small_classes)
                 withheld += int(drop.sum())
                 write(batch.filter(pa.array(~drop)) if drop.any() else batch)
@@ -522,7 +522,7 @@ def typed_schema(plan: RedactionPlan, types: dict[str, ColumnType]) -> pa.Schema
     return pa.schema(fields, metadata=plan.output_schema.metadata)
 
 
-def _as_written(path: Path, plan: RedactionPlan, fmt: str) -> Iterator[pa.RecordBatch]:
+def as_written(path: Path, plan: RedactionPlan, fmt: str) -> Iterator[pa.RecordBatch]:
     """The batches of an output file with the types it was written with."""
     if fmt != "parquet":
         yield from read_output(path, plan, fmt)

@@ -28,8 +28,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 import detectors
-from detectors.reading import parquet_batches
-from redaction.delivery import parquet_settings
+from redaction.delivery import as_written, parquet_settings
 from redaction.errors import PartitionError
 from redaction.plan import PlannedColumn, RedactionPlan
 from redaction.results import DeliveryResult
@@ -187,10 +186,7 @@ def _batches(
 ) -> Iterator[pa.RecordBatch]:
     """The parts' rows as written (typed), with each time key's folder value appended."""
     for path in paths:
-        read = parquet_batches(pq.ParquetFile(path), MAX_GROUP_ROWS) if fmt == "parquet" else (
-            read_output(path, plan, fmt)
-        )  # fmt: skip
-        for batch in read:
+        for batch in as_written(path, plan, fmt):
             for key in keys:
                 if key.time:
                     values = _time_prefix(batch.column(key.column), TIME_KEYS[key.key])
