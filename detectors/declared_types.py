@@ -102,6 +102,12 @@ class DeclaredTypes:
         header line); quarantined rows are named by it plus their record index."""
         seen = 0
         for batch in batches:
+            if not seen and (missing := sorted(set(self.types) - set(batch.schema.names))):
+                raise DeclaredTypeError(
+                    f"{file}: schema: names column(s) {', '.join(missing)} that the file does "
+                    f"not have (its columns: {', '.join(batch.schema.names[:12])}"
+                    f"{', …' if batch.num_columns > 12 else ''}); fix the names in schema:"
+                )
             converted, misfits = self.convert(batch)
             bad = np.logical_or.reduce(list(misfits.values())) if misfits else np.zeros(0, bool)
             for index in np.flatnonzero(bad):

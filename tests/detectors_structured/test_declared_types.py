@@ -161,3 +161,15 @@ def test_quarantined_records_keep_their_raw_values_for_review(tmp_path: Path):
     written = "".join(p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*")
                       if p.is_file())  # fmt: skip
     assert "ten" in written and json.dumps("r2") in written
+
+
+def test_a_declared_column_the_file_lacks_is_named(tmp_path: Path):
+    """A typo in `schema:` is not silently ignored: the file, the missing name and its columns."""
+    path = tmp_path / "cdr.csv"
+    path.write_text("duration,rate\n61,0.0250\n", encoding="utf-8")
+    with pytest.raises(DeclaredTypeError) as raised:
+        _read(path, {"durration": "int64"})
+    assert str(raised.value) == (
+        f"{path}: schema: names column(s) durration that the file does not have (its columns: "
+        "duration, rate); fix the names in schema:"
+    )
