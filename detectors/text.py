@@ -13,23 +13,29 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from functools import partial
+from dataclasses import replace
+from functools import cache, partial
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from presidio_analyzer import RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from detectors import entities as E
 from detectors.analyzer import build_analyzer
 from detectors.findings import TextFinding
 from detectors.names import gazetteer
 from detectors.nlp import FRENCH, LANGUAGE, text_language
-from detectors.recognizers import CREDIT_CARD_MASKED
-from detectors.settings import DetectionSettings
-from detectors.text_cache import Entities, Spans, active_cache
+from detectors.recognizers import CREDIT_CARD_MASKED, recall_recognizers
+from detectors.settings import PRECISION, RECALL, DetectionSettings
+from detectors.text_cache import Entities, RawResults, Spans, active_cache
 from detectors.text_reuse import entities_of, restored_artifacts
 from detectors.text_workers import split_map
 from detectors.validators import to_e164
+
+if TYPE_CHECKING:
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpArtifacts
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +47,7 @@ _SPECIFIC = frozenset(
     }
 )  # fmt: skip
 _NER_RECOGNIZER = "SpacyRecognizer"
+_NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
 _PHONE_LIKE = frozenset({E.PHONE_NUMBER})
 _HAS_DIGIT = re.compile(r"\d")
 _AFTER_NUMBER = re.compile(r"\d[ \t]+$")
@@ -103,8 +110,10 @@ def _analyse(texts: list[str], settings: DetectionSettings) -> list[Spans]:
     Each text goes to the pipeline of its language (`nlp.text_language`), batched per language;
     with only English configured, every text goes to the English one. Each language's pipeline
     is loaded here, then its texts are shared out over the cores when there are many
-    (`text_workers.split_map`: forked children inherit the loaded pipeline). Inside a
-    `findings_cache()` block, NER runs only on texts it has not seen (under any settings).
+    (`text_workers.split_map`: forked children inherit the loaded pipelines). Inside a
+    `findings_cache()` block, NER runs only on texts it has not seen (under any settings), and
+    each recognizer only on texts it has not seen: a text whose recognizers all ran already,
+    under either operating point, has its spans derived from their remembered raw results.
     """
     analyzer = build_analyzer(settings)
     cache = active_cache()
@@ -114,61 +123,155 @@ def _analyse(texts: list[str], settings: DetectionSettings) -> list[Spans]:
         for index, text in enumerate(texts):
             by_language.setdefault(text_language(text), []).append(index)
     found: list[Spans] = [()] * len(texts)
+    allow = _AllowList(settings)
     for language, indexes in by_language.items():
-        analyzer.nlp_engine.get_nlp(language)
         group = [texts[i] for i in indexes]
+        scope = (_recognizer_scope(settings), language)
+        raw = [None] * len(group) if cache is None else cache.raw(scope, group)
+        todo, ran = [], []
+        for index, text, known in zip(indexes, group, raw, strict=True):
+            if known is not None and (known[0] or not settings.recall_first):
+                found[index] = _derive(known[1], text, settings, allow)
+            else:
+                todo.append(index)
+                ran.append(known)
+        if not todo:
+            continue
+        analyzer.nlp_engine.get_nlp(language)
+        group = [texts[i] for i in todo]
         pipeline = (
             language,
             settings.spacy_model_fr if language == FRENCH else settings.spacy_model,
         )
         known = [None] * len(group) if cache is None else cache.entities(pipeline, group)
         work = partial(_spans_of, language=language, settings=settings)
-        analysed = split_map(work, list(zip(group, known, strict=True)), [len(t) for t in group])
-        for index, (spans, _) in zip(indexes, analysed, strict=True):
+        analysed = split_map(
+            work, list(zip(group, known, ran, strict=True)), [len(t) for t in group]
+        )
+        for index, (spans, _, _) in zip(todo, analysed, strict=True):
             found[index] = spans
         if cache is not None:
-            new = [(t, e) for t, (_, e) in zip(group, analysed, strict=True) if e is not None]
+            new = [(t, e) for t, (_, e, _) in zip(group, analysed, strict=True) if e is not None]
             cache.remember_entities(pipeline, [t for t, _ in new], [e for _, e in new])
+            cache.remember_raw(scope, group, [entry for _, _, entry in analysed])
     return found
 
 
-def _spans_of(
-    items: list[tuple[str, Entities | None]], language: str, settings: DetectionSettings
-) -> list[tuple[Spans, Entities | None]]:
-    """Per text: its resolved spans, and the entities NER found when it ran on it.
+def _recognizer_scope(settings: DetectionSettings) -> DetectionSettings:
+    """What the recognizers' raw results depend on: `settings` without the fields applied after
+    them (operating point, thresholds, allow list) or not about detection (batch sizes)."""
+    return replace(
+        settings,
+        operating_point=PRECISION,
+        score_thresholds=(),
+        default_threshold=0.5,
+        allow_list=(),
+        sample_rows=1,
+        text_batch_size=1,
+    )
 
-    spaCy runs over the texts without remembered entities in batches (`nlp.pipe`), then
-    Presidio's recognizers per text, then our filters, the allow list and overlap resolution.
-    This is what `BatchAnalyzerEngine.analyze_iterator` does, without its per-value type checks.
+
+def _spans_of(
+    items: list[tuple[str, Entities | None, tuple[bool, RawResults] | None]],
+    language: str,
+    settings: DetectionSettings,
+) -> list[tuple[Spans, Entities | None, tuple[bool, RawResults]]]:
+    """Per text: its resolved spans, the entities NER found when it ran on it, and the raw
+    results of every recognizer that ran on it so far (and whether the recall-only ones did).
+
+    spaCy runs over the texts without remembered entities in batches (`nlp.pipe`), then the
+    recognizers that have not run on the text yet (a text already analysed at the precision
+    point gets only the recall point's own recognizers), then our filters, the allow list and
+    overlap resolution. This is what `AnalyzerEngine.analyze` does, split so that each
+    recognizer's results can be reused by the other operating point.
     """
     analyzer = build_analyzer(settings)
     engine = analyzer.nlp_engine
     allow = _AllowList(settings)
+    recognizers = analyzer.registry.get_recognizers(language=language, all_fields=True)
+    order = {r.name: position for position, r in enumerate(recognizers)}
+    supported = analyzer.get_supported_entities(language)
     fresh = engine.process_batch(
-        [text for text, known in items if known is None],
+        [text for text, known, _ in items if known is None],
         language,
         batch_size=settings.text_batch_size,
     )
-    found: list[tuple[Spans, Entities | None]] = []
-    for text, known in items:
+    found: list[tuple[Spans, Entities | None, tuple[bool, RawResults]]] = []
+    for text, known, raw in items:
         if known is None:
             _, artifacts = next(fresh)
             entities: Entities | None = entities_of(artifacts.tokens)
         else:
             artifacts, entities = restored_artifacts(engine, text, known, language), None
-        results = analyzer.analyze(text=text, language=language, nlp_artifacts=artifacts)
-        spans = _resolve_overlaps(
-            r for r in results if _keep(r, text, settings) and not allow.covers(r, text)
+        ran = () if raw is None else raw[1]
+        missing = (
+            recognizers if raw is None else [r for r in recognizers if r.name in _recall_only()]
         )
-        found.append(
-            (tuple((r.start, r.end, r.entity_type, round(r.score, 4)) for r in spans), entities)
-        )
+        results = sorted(
+            (*ran, *_raw_results(analyzer, missing, text, supported, artifacts)),
+            key=lambda r: order[r[4]],
+        )  # Presidio's order: results by recognizer, as registered (ties in dedup keep it)
+        entry = (settings.recall_first, tuple(results))
+        found.append((_derive(entry[1], text, settings, allow), entities, entry))
     return found
+
+
+def _raw_results(
+    analyzer: AnalyzerEngine,
+    recognizers: Sequence[EntityRecognizer],
+    text: str,
+    entities: list[str],
+    artifacts: NlpArtifacts,
+) -> RawResults:
+    """What `recognizers` find in `text`, scored with context as `AnalyzerEngine.analyze`
+    scores them (per result: it does not depend on other recognizers' results)."""
+    results: list[RecognizerResult] = []
+    for recognizer in recognizers:
+        if not recognizer.is_loaded:
+            recognizer.load()
+            recognizer.is_loaded = True
+        for result in recognizer.analyze(text=text, entities=entities, nlp_artifacts=artifacts):
+            metadata = result.recognition_metadata or {}
+            metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, recognizer.id)
+            metadata.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name)
+            result.recognition_metadata = metadata
+            results.append(result)
+    enhanced = analyzer._enhance_using_context(text, results, artifacts, list(recognizers), None)
+    return tuple(
+        (r.start, r.end, r.entity_type, r.score, r.recognition_metadata[_NAME_KEY])
+        for r in enhanced
+    )
+
+
+def _derive(
+    raw: RawResults, text: str, settings: DetectionSettings, allow: _AllowList
+) -> Spans:
+    """The resolved spans at `settings`' operating point from the recognizers' raw results:
+    what `AnalyzerEngine.analyze` keeps (no zero scores, no result inside another of its type
+    scoring as high), then thresholds, NER filters, the allow list and overlap resolution."""
+    recall = settings.recall_first
+    results = EntityRecognizer.remove_duplicates(
+        [
+            RecognizerResult(entity, start, end, score, recognition_metadata={_NAME_KEY: name})
+            for start, end, entity, score, name in raw
+            if recall or name not in _recall_only()
+        ]
+    )
+    spans = _resolve_overlaps(
+        r for r in results if _keep(r, text, settings) and not allow.covers(r, text)
+    )
+    return tuple((r.start, r.end, r.entity_type, round(r.score, 4)) for r in spans)
+
+
+@cache
+def _recall_only() -> frozenset[str]:
+    """Names of the recognizers only the recall operating point runs."""
+    return frozenset(r.name for r in recall_recognizers(DetectionSettings(operating_point=RECALL)))
 
 
 def _from_ner(result: RecognizerResult) -> bool:
     metadata = result.recognition_metadata or {}
-    return metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) == _NER_RECOGNIZER
+    return metadata.get(_NAME_KEY) == _NER_RECOGNIZER
 
 
 def _keep(result: RecognizerResult, text: str, settings: DetectionSettings) -> bool:

@@ -4,13 +4,15 @@ A run profiles each text column, transforms the delivered texts, scans the trans
 more and verifies what it wrote. Without this cache spaCy's NER and the recognizers ran on a
 ticket when it was profiled, again when it was delivered, and on its redacted form twice (the
 operator's second pass, then verification). Inside a `findings_cache()` block, `scan_texts`
-analyses each distinct text once per detection settings and answers repeats from memory; the
+runs NER and each recognizer once per distinct text and answers repeats from memory; the
 answers are the same, because a scan depends only on the text and the settings.
 
-What is kept: per (settings, keyed BLAKE2b-128 digest of the text), the resolved spans (offsets,
-entity type, score), never the text. Only in this process's memory: the cache refuses to be
-pickled, so it never reaches a Prefect result, a Dask worker or a file; it is emptied when the
-outermost block exits, and it holds at most `max_entries` texts, dropping the least recently used.
+What is kept: per (scope, keyed BLAKE2b-128 digest of the text), the resolved spans (offsets,
+entity type, score) under one detection settings, spaCy's entities under one pipeline, or the
+recognizers' raw results (the same plus the recognizer's name), never the text. Only in this
+process's memory: the cache refuses to be pickled, so it never reaches a Prefect result, a Dask
+worker or a file; it is emptied when the outermost block exits, and it holds at most
+`max_entries` texts, dropping the least recently used.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ Span = tuple[int, int, str, float]  # start, end, entity type, score
 Spans = tuple[Span, ...]
 Entity = tuple[int, int, str]  # start and end character, spaCy label
 Entities = tuple[Entity, ...]
+# A recognizer's result after context enhancement, before any threshold or overlap rule: start,
+# end, entity type, score (exact), recognizer name.
+RawResult = tuple[int, int, str, float, str]
+RawResults = tuple[RawResult, ...]
 # ~230 bytes an entry, key and order included: at most ~35 MiB. A delivery's text batch (16,384
 # rows) of two columns makes ~100,000 entries (inputs, transformed texts and their entities).
 DEFAULT_MAX_ENTRIES = 150_000
@@ -36,14 +42,17 @@ _MAX_SCOPES = 64  # distinct scopes remembered before the cache starts afresh
 # Values are packed: 12 bytes a span, 10 an entity, labels by number (a tuple costs ~150 bytes).
 _SPAN = struct.Struct("<IIHH")  # start, end, label number, score in ten-thousandths
 _ENTITY = struct.Struct("<IIH")  # start, end, label number
+_RAW = struct.Struct("<IIHdH")  # start, end, label number, score, recognizer name number
 
 
 class FindingsCache:
     """A bounded, thread-safe LRU map from (scope, text digest) to what was found in the text.
 
-    Two kinds of scope share it: detection settings (the text's resolved spans, `spans`) and a
+    Three kinds of scope share it: detection settings (the text's resolved spans, `spans`), a
     spaCy pipeline (its entities, `entities`/`remember_entities`: NER once per text even when
-    the same text is analysed under other settings, such as another operating point).
+    the same text is analysed under other settings, such as another operating point), and a
+    set of recognizers (their raw results, `raw`/`remember_raw`: each recognizer runs once per
+    text, whichever operating point asks; the spans of a point are derived from them).
     """
 
     def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
@@ -97,6 +106,21 @@ class FindingsCache:
         keys = [self._key(self._scope(("ner", pipeline)), text) for text in texts]
         self._put(keys, [self._pack_entities(e) for e in entities])
 
+    def raw(self, scope: Hashable, texts: Sequence[str]) -> list[tuple[bool, RawResults] | None]:
+        """Per text, the raw recognizer results remembered under `scope` and whether the
+        recall-only recognizers ran too; None where no recognizer ran on it yet."""
+        return self._get(("raw", scope), texts, self._unpack_raw)[1]
+
+    def remember_raw(
+        self,
+        scope: Hashable,
+        texts: Sequence[str],
+        entries: Sequence[tuple[bool, RawResults]],
+    ) -> None:
+        """Remember each text's raw results (and whether the recall-only recognizers ran)."""
+        keys = [self._key(self._scope(("raw", scope)), text) for text in texts]
+        self._put(keys, [self._pack_raw(entry) for entry in entries])
+
     def _get(
         self, scope: Hashable, texts: Sequence[str], unpack: Callable[[bytes], tuple]
     ) -> tuple[list[bytes], list]:
@@ -138,6 +162,20 @@ class FindingsCache:
     def _unpack_entities(self, packed: bytes) -> Entities:
         labels = self._labels
         return tuple((s, e, labels[label]) for s, e, label in _ENTITY.iter_unpack(packed))
+
+    def _pack_raw(self, entry: tuple[bool, RawResults]) -> bytes:
+        with_recall, results = entry
+        return bytes([with_recall]) + b"".join(
+            _RAW.pack(start, end, self._number(label), score, self._number(recognizer))
+            for start, end, label, score, recognizer in results
+        )
+
+    def _unpack_raw(self, packed: bytes) -> tuple[bool, RawResults]:
+        labels = self._labels
+        return bool(packed[0]), tuple(
+            (start, end, labels[label], score, labels[recognizer])
+            for start, end, label, score, recognizer in _RAW.iter_unpack(packed[1:])
+        )
 
     def _number(self, label: str) -> int:
         number = self._label_numbers.get(label)
