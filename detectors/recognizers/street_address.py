@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import regex as regex_engine
 from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -492,6 +493,9 @@ class StreetAddressRecognizer(ContextPatternRecognizer):
     )  # fmt: skip
     CONTEXT_BOOST = 0.3
     FLAGS = 0
+    # 1.5x faster than `re`; on the 16,990 realdata texts and generated tickets the matches are
+    # the same but for "6th ½ St" (see `ContextPatternRecognizer.ENGINE`)
+    ENGINE = regex_engine
 
     def __init__(self) -> None:
         super().__init__()
