@@ -48,6 +48,7 @@ _SPECIFIC = frozenset(
 )  # fmt: skip
 _NER_RECOGNIZER = "SpacyRecognizer"
 _NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
+_ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
 _PHONE_LIKE = frozenset({E.PHONE_NUMBER})
 _HAS_DIGIT = re.compile(r"\d")
 _AFTER_NUMBER = re.compile(r"\d[ \t]+$")
@@ -232,14 +233,22 @@ def _raw_results(
             recognizer.is_loaded = True
         for result in recognizer.analyze(text=text, entities=entities, nlp_artifacts=artifacts):
             metadata = result.recognition_metadata or {}
-            metadata.setdefault(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, recognizer.id)
-            metadata.setdefault(RecognizerResult.RECOGNIZER_NAME_KEY, recognizer.name)
+            metadata.setdefault(_ID_KEY, recognizer.id)
+            metadata.setdefault(_NAME_KEY, recognizer.name)
             result.recognition_metadata = metadata
             results.append(result)
-    enhanced = analyzer._enhance_using_context(text, results, artifacts, list(recognizers), None)
+    # Presidio's enhancer deep-copies every result it is given and changes only those of
+    # recognizers with context words (none of ours overrides `enhance_using_context`).
+    with_context = [r for r in recognizers if r.context]
+    ids = {r.id for r in with_context}
+    plain = [r for r in results if r.recognition_metadata[_ID_KEY] not in ids]
+    enhanced = analyzer._enhance_using_context(
+        text, [r for r in results if r.recognition_metadata[_ID_KEY] in ids], artifacts,
+        with_context, None,
+    )  # fmt: skip
     return tuple(
         (r.start, r.end, r.entity_type, r.score, r.recognition_metadata[_NAME_KEY])
-        for r in enhanced
+        for r in (*plain, *enhanced)
     )
 
 

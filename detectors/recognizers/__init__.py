@@ -65,8 +65,9 @@ def recall_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
     - user handles (`@jroe`) and lower-case first names after a lead word ("talked to john");
     - capitalised names joined to a person's name ("Zorbulon and Pete": `person_coordinated`);
     - Presidio's own PhoneRecognizer (`phone_presidio`: libphonenumber's matcher, leniency
-      VALID, over US, GB, DE, FR, IL, IN, CA, BR and `default_region`): national numbers of
-      those countries written with no phone word; 7 digits at least (it takes civic numbers);
+      VALID, over US (and so Canada), GB, DE, FR, IL, IN, BR and `default_region`): national
+      numbers of those countries written with no phone word; 7 digits at least (it takes civic
+      numbers);
     - Presidio's UK postcode pattern as POSTAL_CODE, scored 0.5 (Presidio scores it 0.1 unless
       an address word is near): its shape (`SW1A 1AA`) is strict.
 
