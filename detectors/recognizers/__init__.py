@@ -36,6 +36,7 @@ from detectors.recognizers.phone import PhoneRecognizer
 from detectors.recognizers.phone_national import NationalPhoneRecognizer
 from detectors.recognizers.phone_presidio import PresidioPhoneRecognizer
 from detectors.recognizers.phone_vanity import VanityPhoneRecognizer
+from detectors.recognizers.place_gazetteer import PlaceGazetteerRecognizer
 from detectors.recognizers.postal_code import PostalCodeRecognizer
 from detectors.recognizers.sip_uri import SipUriRecognizer
 from detectors.recognizers.street_address import StreetAddressRecognizer
@@ -82,6 +83,7 @@ def recall_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
         PersonLowerRecognizer(),
         PersonCoordinatedRecognizer(),
         PresidioPhoneRecognizer(settings.default_region),
+        PlaceGazetteerRecognizer(),
         UkPostcodeRecognizer(
             patterns=[Pattern(p.name, p.regex, 0.5) for p in postcode.patterns],
             supported_entity=POSTAL_CODE,

