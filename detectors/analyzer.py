@@ -10,6 +10,7 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from detectors.nlp import FRENCH, LANGUAGE, build_nlp_engine, pipeline_installed
 from detectors.offline import configure_offline
+from detectors.places import places
 from detectors.recognizers import telecom_recognizers
 from detectors.settings import SPACY_MODEL_FR_ENV, DetectionSettings
 
@@ -59,6 +60,8 @@ def _build_analyzer(settings: DetectionSettings) -> AnalyzerEngine:
                 supported_entities=nlp_engine.get_supported_entities(),
             )
         )
+    if settings.recall_first:
+        places()  # read here, once: forked workers inherit it (detectors.text_workers)
     return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=languages)
 
 

@@ -54,8 +54,8 @@ class PlaceGazetteerRecognizer(EntityRecognizer):
         )
 
     def load(self) -> None:
-        """Read the gazetteer now (once per process: forked workers inherit it)."""
-        places()
+        """Nothing: the gazetteer is read on the first text (`build_analyzer` reads it for the
+        recall point before texts are shared out, so forked workers inherit it)."""
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
