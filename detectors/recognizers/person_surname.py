@@ -1,0 +1,98 @@
+"""A name alone in running text ("supporter of Corbyn", "Cavani has the highest…"): a capitalised
+word in the middle of a sentence that is a known surname or first name (`detectors.names`) and
+that the text's language rarely uses as an ordinary word.
+
+Registered at the recall operating point only (`recall_recognizers`). "Rarely" is a Zipf
+frequency below `MAX_ZIPF` in `wordfreq`'s word lists (code Apache-2.0, data CC BY-SA 4.0; read
+at run time, not copied): ordinary words that are also surnames ("Suite" 4.2, "Orange" 4.6,
+"Cost" 5.2) are common, most surnames are not ("Corbyn" 3.3, "Kirchhoff" 2.1). Names as common as
+words ("Trump" 4.9, "Smith" 4.9) are left to spaCy and to the lead words of `person_context`.
+Not at the start of a sentence or a line, not in capitals, not next to another capitalised word
+(a title, a company or a place: "Daily Edge", "New Haven"), not inside a span spaCy found.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from detectors.entities import PERSON
+from detectors.names import fold, gazetteer
+
+SCORE = 0.5
+MAX_ZIPF = 3.8
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_LOWER = "a-zß-öø-ÿā-ž"
+_WORD = re.compile(
+    rf"(?<![\w@#/.'’-])[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}][{_LOWER}]+)?(?![\w@/-])"
+)
+_CAPITALISED_NEIGHBOUR = re.compile(rf"[{_UPPER}][\w'’-]*")
+_SENTENCE_START = re.compile(r"(?:\A|[.!?:;\n\"“(\[*>-])[ \t]*\Z")
+
+
+@cache
+def _zipf() -> object:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency
+
+
+class PersonSurnameRecognizer(EntityRecognizer):
+    """A known name alone mid-sentence that is no ordinary word (see the module doc)."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=[PERSON], name="PersonSurnameRecognizer", context=[])
+
+    def load(self) -> None:
+        """Nothing: wordfreq's list is read on the first lookup."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Every lone name of the module doc."""
+        names = gazetteer()
+        doc = getattr(nlp_artifacts, "tokens", None)
+        taken = [(e.start_char, e.end_char) for e in doc.ents] if doc is not None else []
+        zipf = _zipf()
+        language = self.supported_language if self.supported_language in ("en", "fr") else "en"
+        results = []
+        for match in _WORD.finditer(text):
+            start, end = match.span()
+            word = match[0]
+            if not names.is_name(word) or names.is_common(word) or names.is_company_word(word):
+                continue
+            if _SENTENCE_START.search(text, max(0, start - 4), start):
+                continue
+            if _capitalised_around(text, start, end):
+                continue
+            if any(s < end and start < e for s, e in taken):
+                continue
+            if zipf(fold(word), language) >= MAX_ZIPF:  # type: ignore[operator]
+                continue
+            metadata = {
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            }
+            results.append(
+                RecognizerResult(PERSON, start, end, SCORE, recognition_metadata=metadata)
+            )
+        return results
+
+
+def _capitalised_around(text: str, start: int, end: int) -> bool:
+    """Whether a capitalised word is right before or after (one blank apart)."""
+    before = text[max(0, start - 30) : start]
+    if before.endswith((" ", "\t")):
+        words = before.split()
+        previous = words[-1] if words else ""
+        if _CAPITALISED_NEIGHBOUR.fullmatch(previous):
+            return True
+    after = text[end : end + 30]
+    if after.startswith((" ", "\t")):
+        words = after.split()
+        if words and _CAPITALISED_NEIGHBOUR.match(words[0]):
+            return True
+    return False
