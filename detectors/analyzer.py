@@ -12,6 +12,7 @@ from detectors.nlp import FRENCH, LANGUAGE, build_nlp_engine, pipeline_installed
 from detectors.offline import configure_offline
 from detectors.places import places
 from detectors.recognizers import telecom_recognizers
+from detectors.recognizers.person_surname import load_frequencies
 from detectors.settings import SPACY_MODEL_FR_ENV, DetectionSettings
 
 logger = logging.getLogger(__name__)
@@ -60,8 +61,9 @@ def _build_analyzer(settings: DetectionSettings) -> AnalyzerEngine:
                 supported_entities=nlp_engine.get_supported_entities(),
             )
         )
-    if settings.recall_first:
-        places()  # read here, once: forked workers inherit it (detectors.text_workers)
+    if settings.recall_first:  # read here, once: forked workers inherit them (text_workers)
+        places()
+        load_frequencies()
     return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=languages)
 
 

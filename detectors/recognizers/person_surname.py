@@ -40,6 +40,11 @@ def _zipf() -> object:
     return zipf_frequency
 
 
+def load_frequencies() -> None:
+    """Read the English word list now (~0.2 s), so that forked workers inherit it."""
+    _zipf()("the", "en")  # type: ignore[operator]
+
+
 class PersonSurnameRecognizer(EntityRecognizer):
     """A known name alone mid-sentence that is no ordinary word (see the module doc)."""
 
