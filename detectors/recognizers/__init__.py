@@ -14,6 +14,7 @@ from presidio_analyzer.predefined_recognizers import (
 
 from detectors.entities import POSTAL_CODE
 from detectors.recognizers.account_number import AccountNumberRecognizer
+from detectors.recognizers.address_lead import AddressLeadRecognizer
 from detectors.recognizers.ca_sin import CaSinRecognizer
 from detectors.recognizers.caller_id import CallerIdNameRecognizer
 from detectors.recognizers.card_expiry import CardExpiryRecognizer
@@ -86,6 +87,7 @@ def recall_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
         PersonSurnameRecognizer(),
         PresidioPhoneRecognizer(settings.default_region),
         PlaceGazetteerRecognizer(),
+        AddressLeadRecognizer(),
         UkPostcodeRecognizer(
             patterns=[Pattern(p.name, p.regex, 0.5) for p in postcode.patterns],
             supported_entity=POSTAL_CODE,

@@ -12,7 +12,9 @@ the gazetteer counts when it is written capitalised or in capitals, and:
   company or street word ("Best", "Police", "Mobile": cities too). In capitals ("NICE", "GOD")
   or when it is also a person's name ("talked to Austin") only after a word that introduces
   nothing but places ("in", "from", "near"…; not "to", "at", "of").
-Never inside a span spaCy found (a place already, or a person: "Florence Nightingale").
+Never inside a span spaCy found (a place already, or a person: "Palm Springs Taylor"). A number
+of 4-6 digits right after a country, state or province is its postcode (POSTAL_CODE: "Denmark
+15838"), unless it is a year.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.entities import LOCATION
+from detectors.entities import LOCATION, POSTAL_CODE
 from detectors.names import gazetteer
 from detectors.places import PlaceGazetteer, place_key, places
 
@@ -39,6 +41,10 @@ _PLACE_ONLY_LEAD = re.compile(
     r"|à|en|au|aux|dans|vers|depuis|près[ \t]+de))[ \t]+\Z"
 )
 _THEN_REGION = re.compile(r"[ \t]*,?[ \t]*([^\W\d_][^\W\d_ \t]*(?:[ \t]+[^\W\d_]+){0,2})")
+# A postcode written after the country ("Denmark 15838"), as address generators and some
+# forms put it; a year is no postcode ("France 2019").
+_CODE_AFTER = re.compile(r"[ \t]+(\d{4,6})(?![\w-])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 # Lower-case country names that are ordinary words or names.
 _NOT_LOWER = frozenset(
     {"turkey", "china", "chad", "jordan", "guinea", "georgia", "japan", "niger", "reunion"}
@@ -50,7 +56,7 @@ class PlaceGazetteerRecognizer(EntityRecognizer):
 
     def __init__(self) -> None:
         super().__init__(
-            supported_entities=[LOCATION], name="PlaceGazetteerRecognizer", context=[]
+            supported_entities=[LOCATION, POSTAL_CODE], name="PlaceGazetteerRecognizer", context=[]
         )
 
     def load(self) -> None:
@@ -76,13 +82,16 @@ class PlaceGazetteerRecognizer(EntityRecognizer):
             if _counts(text, start, end, count, gaz) and not any(
                 s < end and start < e for s, e in taken
             ):
-                results.append(self._result(start, end))
+                results.append(self._result(LOCATION, start, end))
+            code = _CODE_AFTER.match(text, end) if gaz.is_region(text[start:end]) else None
+            if code and not _YEAR.fullmatch(code[1]):
+                results.append(self._result(POSTAL_CODE, *code.span(1)))
             i += count
         return results
 
-    def _result(self, start: int, end: int) -> RecognizerResult:
+    def _result(self, entity: str, start: int, end: int) -> RecognizerResult:
         return RecognizerResult(
-            LOCATION, start, end, SCORE,
+            entity, start, end, SCORE,
             recognition_metadata={
                 RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
