@@ -8,7 +8,8 @@ at run time, not copied): ordinary words that are also surnames ("Suite" 4.2, "O
 "Cost" 5.2) are common, most surnames are not ("Corbyn" 3.3, "Kirchhoff" 2.1). Names as common as
 words ("Trump" 4.9, "Smith" 4.9) are left to spaCy and to the lead words of `person_context`.
 Not at the start of a sentence or a line, not in capitals, not next to another capitalised word
-(a title, a company or a place: "Daily Edge", "New Haven"), not inside a span spaCy found.
+(a title, a company or a place: "Daily Edge", "New Haven"), not inside a span spaCy reports (a
+person, place or date; a name spaCy calls an organisation is claimed).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.entities import PERSON
 from detectors.names import fold, gazetteer
+from detectors.nlp import NER_ENTITY_MAPPING
 
 SCORE = 0.5
 MAX_ZIPF = 3.8
@@ -60,7 +62,8 @@ class PersonSurnameRecognizer(EntityRecognizer):
         """Every lone name of the module doc."""
         names = gazetteer()
         doc = getattr(nlp_artifacts, "tokens", None)
-        taken = [(e.start_char, e.end_char) for e in doc.ents] if doc is not None else []
+        ents = doc.ents if doc is not None else ()
+        taken = [(e.start_char, e.end_char) for e in ents if e.label_ in NER_ENTITY_MAPPING]
         zipf = _zipf()
         language = self.supported_language if self.supported_language in ("en", "fr") else "en"
         results = []

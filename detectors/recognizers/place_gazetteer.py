@@ -12,7 +12,8 @@ the gazetteer counts when it is written capitalised or in capitals, and:
   company or street word ("Best", "Police", "Mobile": cities too). In capitals ("NICE", "GOD")
   or when it is also a person's name ("talked to Austin") only after a word that introduces
   nothing but places ("in", "from", "near"…; not "to", "at", "of").
-Never inside a span spaCy found (a place already, or a person: "Palm Springs Taylor"). A number
+Never inside a span spaCy reports (a place or a date already, or a person: "Palm Springs
+Taylor"); a name spaCy calls an organisation or a nationality is claimed (not reported). A number
 of 4-6 digits right after a country, state or province is its postcode (POSTAL_CODE: "Denmark
 15838"), unless it is a year.
 """
@@ -26,6 +27,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.entities import LOCATION, POSTAL_CODE
 from detectors.names import gazetteer
+from detectors.nlp import NER_ENTITY_MAPPING
 from detectors.places import PlaceGazetteer, place_key, places
 
 SCORE = 0.6
@@ -70,7 +72,8 @@ class PlaceGazetteerRecognizer(EntityRecognizer):
         gaz = places()
         words = [m.span() for m in _WORD.finditer(text)]
         doc = getattr(nlp_artifacts, "tokens", None)
-        taken = [(e.start_char, e.end_char) for e in doc.ents] if doc is not None else []
+        ents = doc.ents if doc is not None else ()
+        taken = [(e.start_char, e.end_char) for e in ents if e.label_ in NER_ENTITY_MAPPING]
         results = []
         i = 0
         while i < len(words):
