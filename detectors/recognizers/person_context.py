@@ -9,6 +9,7 @@ from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.entities import PERSON
+from detectors.names import gazetteer
 from detectors.recognizers.base import ContextPatternRecognizer
 from detectors.recognizers.city_region import CA_PROVINCES, CITY, US_STATES
 
@@ -65,6 +66,15 @@ _TITLE_CASE = re.compile(r"(?<![^\W\d_])[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]
 _TITLED_NAME = (
     rf"{_NOT_NAME}(?:{_WORD}|{_UPPER})(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:{_WORD}|{_UPPER})){{0,2}}"
 )
+# A key that holds a person's name, quoted or not, then ":" or "=" and the value, maybe quoted.
+_NAME_KEY = (
+    r"(?<![\w])[\"']?(?i:(?:full|first|last|given|family|customer|contact|client|owner|holder"
+    r"|account|card|user|subscriber)?[_ -]?name|owner|holder|account[_ -]?holder|card[_ -]?holder"
+    r"|surname|(?:pré|pre)?nom|titulaire)[\"']?[ \t]*[:=][ \t]*[\"']?"
+)
+_BARE_NAME_KEY = re.compile(
+    r"(?<![\w])[\"'](?i:name)[\"'][ \t]*[:=][ \t]*[\"']?\Z|(?<![\w_])(?i:name)=\Z"
+)
 # A sign-off, then the name on the same line ("thx Ava", "Regards, Hamza Lalonde") or the next.
 _SIGN_OFF = (
     r"(?:[Tt]hanks|[Tt]hank[ \t]+you|[Rr]egards|[Bb]est(?:[ \t]+regards)?|[Cc]heers|[Mm]erci"
@@ -88,6 +98,12 @@ class PersonContextRecognizer(ContextPatternRecognizer):
             0.6,
         ),
         Pattern("name_after_title", rf"\b{_TITLE}[ \t]+(?P<value>{_TITLED_NAME})(?![\w@])", 0.6),
+        # JSON, logs and forms pasted into tickets: "owner":"Raj Mehta", name=Jane Roe
+        Pattern(
+            "name_in_key_value",
+            rf"{_NAME_KEY}(?P<value>{_NAME})(?=[\"'’ \t]*(?:[,;}}\n&]|$))",
+            0.6,
+        ),
         Pattern("name_after_sign_off", rf"{_SIGN_OFF}(?P<value>{_NAME})[ \t]*(?=\n|$|\()", 0.6),
         Pattern("name_above_city", rf"(?:^|\n)[ \t]*(?P<value>{_NAME}){_CITY_LINE}", 0.6),
     )
@@ -100,8 +116,25 @@ class PersonContextRecognizer(ContextPatternRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
-        """The patterns' matches, names without a capitalised word scored `UNCASED_SCORE`."""
-        return raise_uncased(super().analyze(text, entities, nlp_artifacts, regex_flags), text)
+        """The patterns' matches, names without a capitalised word scored `UNCASED_SCORE`. The
+        value of a bare `name` key must name a person (`_names_a_person`): products and plans
+        have names too ("name": "Premium Plan")."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        kept = [
+            r
+            for r in results
+            if not _BARE_NAME_KEY.search(text, max(0, r.start - 16), r.start)
+            or _names_a_person(text[r.start : r.end].split())
+        ]
+        return raise_uncased(kept, text)
+
+
+def _names_a_person(words: list[str]) -> bool:
+    """A known first name among `words`, or every word a known name; no company word."""
+    names = gazetteer()
+    if any(names.is_company_word(w) for w in words):
+        return False
+    return any(names.is_first_name(w) for w in words) or all(names.is_name(w) for w in words)
 
 
 def raise_uncased(results: list[RecognizerResult], text: str) -> list[RecognizerResult]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from detectors.places import place_key, places
+from detectors.recognizers.person_context import PersonContextRecognizer
 from detectors.recognizers.person_surname import PersonSurnameRecognizer
 from detectors.recognizers.place_gazetteer import PlaceGazetteerRecognizer
 from detectors.settings import DetectionSettings
@@ -90,4 +91,20 @@ def test_recall_point_only_and_never_inside_a_spacy_span() -> None:
 )
 def test_lone_names(text: str, expected: list[str]) -> None:
     found = PersonSurnameRecognizer().analyze(text, ["PERSON"])
+    assert [text[r.start : r.end] for r in found] == expected
+
+
+# Names as values of name keys in JSON, logs and forms pasted into tickets (`person_context`).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"owner":"Priya Natarajan","plan":"basic"}', ["Priya Natarajan"]),
+        ("user_name=Jane Roe&plan=basic", ["Jane Roe"]),
+        ("first_name: Ana, last_name: Souza", ["Ana", "Souza"]),
+        ('{"name": "Premium Plan", "price": 10}', []),  # a bare "name" key: a person's name only
+        ("name=Gold Bundle", []),
+    ],
+)
+def test_names_in_key_values(text: str, expected: list[str]) -> None:
+    found = PersonContextRecognizer().analyze(text, ["PERSON"])
     assert [text[r.start : r.end] for r in found] == expected
