@@ -7,8 +7,9 @@ frequency below `MAX_ZIPF` in `wordfreq`'s word lists (code Apache-2.0, data CC 
 at run time, not copied): ordinary words that are also surnames ("Suite" 4.2, "Orange" 4.6,
 "Cost" 5.2) are common, most surnames are not ("Corbyn" 3.3, "Kirchhoff" 2.1). Names as common as
 words ("Trump" 4.9, "Smith" 4.9) are left to spaCy and to the lead words of `person_context`.
-Not at the start of a sentence or a line, not in capitals, not next to another capitalised word
-(a title, a company or a place: "Daily Edge", "New Haven"), not inside a span spaCy reports (a
+Not at the start of a sentence or a line (unless a first name acts: "Crystal will join the
+call", "Omar a dit"), not in capitals, not next to another capitalised word (a title, a company
+or a place: "Daily Edge", "New Haven"), not inside a span spaCy reports (a
 person, place or date; a name spaCy calls an organisation is claimed).
 """
 
@@ -32,6 +33,13 @@ _WORD = re.compile(
     rf"(?<![\w@#/.'’-])[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}][{_LOWER}]+)?(?![\w@/-])"
 )
 _CAPITALISED_NEIGHBOUR = re.compile(rf"[{_UPPER}][\w'’-]*")
+# What a person does right after their name opens a sentence (English and French).
+_ACTS = re.compile(
+    r"[ \t]+(?:will|would|can|could|should|has|had|is|was|says|said|called|emailed|approved"
+    r"|asked|wants|wanted|needs|needed|joined|left|sent|paid|reported|requested|confirmed"
+    r"|mentioned|wrote|told|thinks|thought|agreed|signed|phoned|texted|replied|answered|moved"
+    r"|a[ \t]+(?:dit|appelé|écrit|signé|payé|demandé)|est[ \t]+(?:venu|venue|parti|partie))\b"
+)
 _SENTENCE_START = re.compile(r"(?:\A|[.!?:;\n\"“(\[*>-])[ \t]*\Z")
 
 
@@ -72,13 +80,15 @@ class PersonSurnameRecognizer(EntityRecognizer):
             word = match[0]
             if not names.is_name(word) or names.is_common(word) or names.is_company_word(word):
                 continue
-            if _SENTENCE_START.search(text, max(0, start - 4), start):
-                continue
-            if _capitalised_around(text, start, end):
-                continue
             if any(s < end and start < e for s, e in taken):
                 continue
-            if zipf(fold(word), language) >= MAX_ZIPF:  # type: ignore[operator]
+            if _SENTENCE_START.search(text, max(0, start - 4), start):
+                lone = names.is_first_name(word) and bool(_ACTS.match(text, end))
+            else:
+                lone = not _capitalised_around(text, start, end) and (
+                    zipf(fold(word), language) < MAX_ZIPF  # type: ignore[operator]
+                )
+            if not lone:
                 continue
             metadata = {
                 RecognizerResult.RECOGNIZER_NAME_KEY: self.name,

@@ -83,6 +83,9 @@ def test_recall_point_only_and_never_inside_a_spacy_span() -> None:
         ("the refund was approved by Kowalczyk yesterday", ["Kowalczyk"]),
         ("please ask Okafor to call back", ["Okafor"]),
         ("Kowalczyk approved it", []),  # a sentence's first word may be any capitalised word
+        ("Priya will join the call at noon.", ["Priya"]),  # ... but a first name that acts
+        ("Please call. Omar a dit oui", ["Omar"]),
+        ("Porter has a plan", []),  # a surname, not a first name, opening a sentence
         ("we spoke to Ms Kowalczyk", []),  # after a title: person_context's
         ("moved to New Haven last year", []),  # a capitalised neighbour: a place, a company
         ("a Suite upgrade, the Orange store", []),  # surnames that are ordinary words
