@@ -34,14 +34,12 @@ SCORE = 0.6
 _WORD = re.compile(r"(?<![\w@#/])[^\W\d_][^\W\d_'’.]*(?:['’][^\W\d_]+)*")
 _JOINER = re.compile(r"[ \t]*[-‐–]?[ \t]*")  # between the words of one name
 # Words that introduce a place (English and French); "of" for "University of X", "City of X".
-_PLACE_LEAD = re.compile(
-    r"(?i:\b(?:in|from|near|outside|around|towards?|via|visit(?:ing|ed)?|across|of|to|at"
-    r"|à|a|de|d['’]|en|au|aux|dans|vers|depuis|près[ \t]+de))[ \t]+\Z"
+_ONLY_PLACES = (
+    r"in|from|near|outside|around|towards?|via|visit(?:ing|ed)?|across"
+    r"|à|en|au|aux|dans|vers|depuis|près[ \t]+de"
 )
-_PLACE_ONLY_LEAD = re.compile(
-    r"(?i:\b(?:in|from|near|outside|around|towards?|via|visit(?:ing|ed)?|across"
-    r"|à|en|au|aux|dans|vers|depuis|près[ \t]+de))[ \t]+\Z"
-)
+_PLACE_ONLY_LEAD = re.compile(rf"(?i:\b(?:{_ONLY_PLACES}))[ \t]+\Z")
+_PLACE_LEAD = re.compile(rf"(?i:\b(?:{_ONLY_PLACES}|of|to|at|a|de|d['’]))[ \t]+\Z")
 _THEN_REGION = re.compile(r"[ \t]*,?[ \t]*([^\W\d_][^\W\d_ \t]*(?:[ \t]+[^\W\d_]+){0,2})")
 # A postcode written after the country ("Denmark 15838"), as address generators and some
 # forms put it; a year is no postcode ("France 2019").
