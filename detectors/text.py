@@ -299,8 +299,10 @@ def _keep(result: RecognizerResult, text: str, settings: DetectionSettings) -> b
         span = text[result.start : result.end]
         if not span:
             return False
-    if result.entity_type == E.PERSON and _AFTER_NUMBER.search(
-        text, max(0, result.start - 12), result.start
+    if (
+        result.entity_type == E.PERSON
+        and _AFTER_NUMBER.search(text, max(0, result.start - 12), result.start)
+        and not (settings.recall_first and _listed_person(span))
     ):
         return False  # "403 Forbidden", "2602 Bloor": a name does not follow a bare number
     if result.entity_type in (E.PERSON, E.LOCATION):
@@ -313,6 +315,19 @@ def _keep(result: RecognizerResult, text: str, settings: DetectionSettings) -> b
     if result.entity_type == E.DATE_TIME:
         return bool(_DATE_SHAPE.search(span))
     return True
+
+
+def _listed_person(span: str) -> bool:
+    """A first name and more, no street or company word: a person in a numbered list ("24
+    Ernest Lemoine, 2 mois"), not a street ("12 Victoria Street") nor a status ("403
+    Forbidden")."""
+    names = gazetteer()
+    words = span.split()
+    return (
+        len(words) >= 2
+        and names.is_first_name(words[0])
+        and not any(names.is_company_word(w) or names.is_street_word(w) for w in words)
+    )
 
 
 def _resolve_overlaps(results: Iterable[RecognizerResult]) -> list[RecognizerResult]:

@@ -111,3 +111,16 @@ def test_lone_names(text: str, expected: list[str]) -> None:
 def test_names_in_key_values(text: str, expected: list[str]) -> None:
     found = PersonContextRecognizer().analyze(text, ["PERSON"])
     assert [text[r.start : r.end] for r in found] == expected
+
+
+@pytest.mark.slow
+def test_people_in_numbered_lists_at_the_recall_point() -> None:
+    """spaCy's PERSON after a bare number is dropped ("403 Forbidden", "2602 Bloor"), except at
+    the recall point when it starts with a first name and holds no street or company word."""
+    text = "Winners: 12 Ernest Lemoine, then the rest."
+    recall = scan_texts([text], "body", RECALL)
+    assert ("Ernest Lemoine", "PERSON") in [(text[f.start : f.end], f.entity_type) for f in recall]
+    precision = scan_texts([text], "body")
+    assert "Ernest Lemoine" not in [text[f.start : f.end] for f in precision]
+    street = "He lives at 12 Victoria Street."
+    assert {f.entity_type for f in scan_texts([street], "body", RECALL)} == {"STREET_ADDRESS"}
