@@ -7,11 +7,12 @@ the gazetteer counts when it is written capitalised or in capitals, and:
 - a country, state or province: always, in lower case too unless the word is an ordinary or a
   person's name ("turkey", "jordan");
 - a city of several words ("Zafferana Etnea", "Ústí nad Labem"): always;
-- a city of one word: after a word that introduces a place ("in", "from", "near", "à"…), or
-  before a comma and a country or state ("Kaplice, Iceland"), and never when it is an ordinary,
-  company or street word ("Best", "Police", "Mobile": cities too). In capitals ("NICE", "GOD")
-  or when it is also a person's name ("talked to Austin") only after a word that introduces
-  nothing but places ("in", "from", "near"…; not "to", "at", "of").
+- a city of one word: after a word that introduces a place ("in", "from", "near", "à"…), after
+  a comma or a house number ("Agorabaan, Lelystad", "Calea Victoriei 54 Bucharest"), alone (a
+  town field), or before a comma and a country or state ("Kaplice, Iceland"); never when it is
+  an ordinary, company or street word ("Best", "Police", "Mobile": cities too). In capitals
+  ("NICE", "GOD") or when it is also a person's name ("talked to Austin") only after a word that
+  introduces nothing but places ("in", "from", "near"…; not "to", "at", "of").
 Never inside a span spaCy reports (a place or a date already, or a person: "Palm Springs
 Taylor"); a name spaCy calls an organisation or a nationality is claimed (not reported). A number
 of 4-6 digits right after a country, state or province is its postcode (POSTAL_CODE: "Denmark
@@ -40,6 +41,9 @@ _ONLY_PLACES = (
 )
 _PLACE_ONLY_LEAD = re.compile(rf"(?i:\b(?:{_ONLY_PLACES}))[ \t]+\Z")
 _PLACE_LEAD = re.compile(rf"(?i:\b(?:{_ONLY_PLACES}|of|to|at|a|de|d['’]))[ \t]+\Z")
+# The town of an address line: after a comma or a house number ("Agorabaan, Lelystad",
+# "Calea Victoriei 54 Bucharest").
+_ADDRESS_BEFORE = re.compile(r"(?:,|\d[\w/-]*)[ \t]+\Z")
 _THEN_REGION = re.compile(r"[ \t]*,?[ \t]*([^\W\d_][^\W\d_ \t]*(?:[ \t]+[^\W\d_]+){0,2})")
 # A postcode written after the country ("Denmark 15838"), as address generators and some
 # forms put it; a year is no postcode ("France 2019").
@@ -136,7 +140,8 @@ def _counts(text: str, start: int, end: int, count: int, gaz: PlaceGazetteer) ->
     before = text[max(0, start - 12) : start]
     if span.isupper() or names.is_name(span):  # "NICE", "GOD"; "talked to Austin"
         return _PLACE_ONLY_LEAD.search(before) is not None
-    if _PLACE_LEAD.search(before):
+    alone = text.strip(" \t\n,.") == span  # the whole text: a town field
+    if alone or _PLACE_LEAD.search(before) or _ADDRESS_BEFORE.search(before):
         return True
     after = _THEN_REGION.match(text, end)
     if after is None:

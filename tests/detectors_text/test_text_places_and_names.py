@@ -40,6 +40,9 @@ def test_keys_fold_case_accents_and_hyphens() -> None:
         ("Kelowna, British Columbia V1Y 2A3", ["Kelowna", "British Columbia"]),  # then a region
         ("WE ARE IN LEEDS NOW", ["LEEDS"]),  # capitals after a place-only lead
         ("flew in from Austin on Monday", ["Austin"]),  # a first name, after "from"
+        ("Agorabaan, Lelystad", ["Lelystad"]),  # the town of an address line, after a comma
+        ("Calea Victoriei 54 Bucharest", ["Bucharest"]),  # ... or a house number
+        ("Winnipeg", ["Winnipeg"]),  # a town field: the whole text
     ],
 )
 def test_places_are_found(text: str, expected: list[str]) -> None:
