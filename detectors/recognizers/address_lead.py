@@ -1,6 +1,7 @@
 """Whatever address follows the words that announce one: "my address is 46 velký průhon 426,
-opocnice", "lives at 87 Jakobi 69, Laane", "please return to 39 79 Argyll Road Noorderwijk", and
-a unit written alone ("Apt. 018", "Suite 246").
+opocnice", "lives at 87 Jakobi 69, Laane", "please return to 39 79 Argyll Road Noorderwijk", a unit
+written alone ("Apt. 018", "Suite 246"), and a French street named without its number ("rue de
+Siam", "boulevard Saint-Germain").
 
 Registered at the recall operating point only (`recall_recognizers`). The street recognizer
 knows street types, house numbers and the tails of many countries, but not every country's
@@ -56,6 +57,18 @@ _UNIT_ALONE = re.compile(  # "apt. 614" in any case; "Suite 246" capitalised ("s
 )
 
 
+# A French street named without its number ("rue de Siam", "boulevard Saint-Germain", "faubourg
+# de Paris"): the type, a particle, capitalised words. "place" and "cours" are everyday words
+# ("à la place de Jean", "cours de Français"): "place" only without "de", "cours" not at all.
+_FR_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
+_FR_STREET_NAME = re.compile(
+    r"(?<![\w'’-])(?:(?i:rue|boulevard|avenue|faubourg|quai|impasse|allée|chemin|square"
+    r"|ruelle|venelle|esplanade)[ \t]+(?:(?:de[ \t]+la|de[ \t]+l['’]|des|du|de|d['’])[ \t]*)?"
+    rf"|(?i:place)[ \t]+(?:(?:des|du)[ \t]+)?)"
+    rf"{_FR_NAME_WORD}(?:[ \t]+(?:(?:de|des|du|la|le|d['’]|l['’])[ \t]*)?{_FR_NAME_WORD}){{0,2}}"
+)
+
+
 class AddressLeadRecognizer(EntityRecognizer):
     """The address after an address lead, and units alone (see the module doc)."""
 
@@ -72,6 +85,7 @@ class AddressLeadRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         """Each led address and each unit written alone."""
         spans = [m.span() for m in _UNIT_ALONE.finditer(text)]
+        spans += [m.span() for m in _FR_STREET_NAME.finditer(text)]
         for lead in _LEAD.finditer(text):
             gap = _GAP.match(text, lead.end())
             if gap is None or not _CIVIC.match(text, gap.end()):

@@ -50,6 +50,20 @@ def test_no_address_without_lead_and_words(text: str) -> None:
     assert _led(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("il habite rue de Bretonneux depuis mai", ["rue de Bretonneux"]),
+        ("un café boulevard Saint-Malo, près du square des Lilas", ["boulevard Saint-Malo",
+                                                                    "square des Lilas"]),
+        ("rendez-vous place Kléber à midi", ["place Kléber"]),
+        ("à la place de Jean, un cours de Français", []),  # everyday "place de", "cours de"
+    ],
+)
+def test_french_streets_named_without_a_number(text: str, expected: list[str]) -> None:
+    assert _led(text) == expected
+
+
 def test_postcode_after_a_country_but_not_a_year() -> None:
     recognizer = PlaceGazetteerRecognizer()
     text = "Kaplice 1 ??? Iceland 80392; we moved to France 2019"
