@@ -27,7 +27,7 @@ def _led(text: str) -> list[str]:
         ("What is your address? it is 7 Ostrava Lane 3 SUCHDOL Chile",
          ["7 Ostrava Lane 3 SUCHDOL Chile"]),
         ("Mon adresse est 4 impasse des Tilleuls, 69003 Lyon. Merci", [
-            "4 impasse des Tilleuls, 69003 Lyon"]),
+            "impasse des Tilleuls", "4 impasse des Tilleuls, 69003 Lyon"]),  # the longer wins
         ("ship it to 5 Elm Rd, call me at 555-0142", ["5 Elm Rd"]),  # stops at "call"
         ("the office moved to 2 Harbour View Apt. 12 yesterday", ["Apt. 12",
                                                                    "2 Harbour View Apt. 12"]),
