@@ -59,12 +59,13 @@ _UNIT_ALONE = re.compile(  # "apt. 614" in any case; "Suite 246" capitalised ("s
 
 # A French street named without its number ("rue de Siam", "boulevard Saint-Germain", "faubourg
 # de Paris"): the type, a particle, capitalised words. "place" and "cours" are everyday words
-# ("à la place de Jean", "cours de Français"): "place" only without "de", "cours" not at all.
+# ("à la place de Jean", "cours de Français"): "place" only without "de", "cours" not at all;
+# the types that are English words too count in lower case only ("Place Your Order Now").
 _FR_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’-]*"
 _FR_STREET_NAME = re.compile(
-    r"(?<![\w'’-])(?:(?i:rue|boulevard|avenue|faubourg|quai|impasse|allée|chemin|square"
-    r"|ruelle|venelle|esplanade)[ \t]+(?:(?:de[ \t]+la|de[ \t]+l['’]|des|du|de|d['’])[ \t]*)?"
-    rf"|(?i:place)[ \t]+(?:(?:des|du)[ \t]+)?)"
+    r"(?<![\w'’-])(?:(?:(?i:rue|boulevard|faubourg|quai|impasse|allée|chemin|ruelle|venelle)"
+    r"|avenue|square|esplanade)[ \t]+(?:(?:de[ \t]+la|de[ \t]+l['’]|des|du|de|d['’])[ \t]*)?"
+    rf"|place[ \t]+(?:(?:des|du)[ \t]+)?)"
     rf"{_FR_NAME_WORD}(?:[ \t]+(?:(?:de|des|du|la|le|d['’]|l['’])[ \t]*)?{_FR_NAME_WORD}){{0,2}}"
 )
 
