@@ -23,6 +23,7 @@ Each measurement runs in its own process so peak RSS is its own:
 Each of (a), (b) and presidio's anonymize runs --repeat times (interleaved) and the fastest run
 counts, with the range printed: this machine's speed drifts by ±20% between runs, and the best of a
 few is the figure least disturbed by it, for every engine alike.
+Each round's own ratio (a job's run against the floor run of the same round) is printed too.
 Each run's CPU time (all threads) is printed beside its wall time: on a machine shared with other
 work, wall time stretches with the load while CPU time barely does, so the CPU ratio is the figure
 to compare between runs taken at different loads.
@@ -272,7 +273,9 @@ def _report(
     print(f"    re-identification risk (k-anonymity over {len(QUASI_IDENTIFIERS[layout])} "
           f"quasi-identifiers, every row): {ours['risk_seconds']:.2f} s "
           f"({ours['risk_seconds'] / ours['seconds']:.0%} of ours; target <= 20%)")  # fmt: skip
-    print(f"    ours / floor time: {ours['seconds'] / floor['seconds']:.2f}x (target <= 2.5x)")
+    paired = ", ".join(f"{ratio:.2f}x" for ratio in ours.get("round_ratios", []))
+    print(f"    ours / floor time: {ours['seconds'] / floor['seconds']:.2f}x (target <= 2.5x); "
+          f"each round's run against that round's floor: {paired}")  # fmt: skip
     print(
         f"    CPU (all threads): ours {ours['cpu_seconds']:.2f} s, floor "
         f"{floor['cpu_seconds']:.2f} s = {ours['cpu_seconds'] / floor['cpu_seconds']:.2f}x; "
@@ -336,6 +339,11 @@ def main(argv: list[str] | None = None) -> None:
             runs[job].append(_child("ours", path, args, job))
         runs["floor"].append(_child("floor", path, args))
     ours = {job: _best(runs[job]) for job in jobs}
+    for job in jobs:  # a round's runs follow one another, so they share the machine's load
+        ours[job]["round_ratios"] = [
+            mine["seconds"] / base["seconds"]
+            for mine, base in zip(runs[job], runs["floor"], strict=True)
+        ]
     floor = _best(runs["floor"])
     print(
         f"(b) floor: {floor['rows']:,} rows in {floor['seconds']:.2f} s (runs: {_runs(floor)}) = "
