@@ -5,11 +5,9 @@ from __future__ import annotations
 from presidio_analyzer import EntityRecognizer, Pattern
 from presidio_analyzer.predefined_recognizers import (
     DateRecognizer,
-    EmailRecognizer,
     IbanRecognizer,
     IpRecognizer,
     UkPostcodeRecognizer,
-    UrlRecognizer,
 )
 
 from detectors.entities import POSTAL_CODE
@@ -21,6 +19,7 @@ from detectors.recognizers.card_expiry import CardExpiryRecognizer
 from detectors.recognizers.city_region import CityRegionRecognizer
 from detectors.recognizers.credit_card import CreditCardRecognizer
 from detectors.recognizers.date_of_birth import DateOfBirthRecognizer
+from detectors.recognizers.email_gated import GatedEmailRecognizer
 from detectors.recognizers.handle import HandleRecognizer
 from detectors.recognizers.iccid import IccidRecognizer
 from detectors.recognizers.imei import ImeiRecognizer
@@ -42,6 +41,7 @@ from detectors.recognizers.place_gazetteer import PlaceGazetteerRecognizer
 from detectors.recognizers.postal_code import PostalCodeRecognizer
 from detectors.recognizers.sip_uri import SipUriRecognizer
 from detectors.recognizers.street_address import StreetAddressRecognizer
+from detectors.recognizers.url_gated import GatedUrlRecognizer
 from detectors.recognizers.voicemail_pin import VoicemailPinRecognizer
 from detectors.settings import DetectionSettings
 
@@ -98,11 +98,11 @@ def recall_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
 
 def _precision_recognizers(settings: DetectionSettings) -> list[EntityRecognizer]:
     return [
-        EmailRecognizer(),
+        GatedEmailRecognizer(),
         ObfuscatedEmailRecognizer(),
         IpRecognizer(),
         IbanRecognizer(),
-        UrlRecognizer(),
+        GatedUrlRecognizer(),
         DateRecognizer(),
         PhoneRecognizer(settings.default_region),
         NationalPhoneRecognizer(),

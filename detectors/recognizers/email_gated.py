@@ -1,0 +1,29 @@
+"""Presidio's e-mail recognizer, not run on texts without an "@".
+
+Its pattern is tried at every position of every text by Python's `re` (~0.3 ms a ticket); every
+e-mail it matches holds an "@", so a text without one has no match and its results are the same.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+
+class GatedEmailRecognizer(EmailRecognizer):
+    """Presidio's `EmailRecognizer` (same name in results), skipped on texts without "@"."""
+
+    def __init__(self) -> None:
+        super().__init__(name="EmailRecognizer")
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        if "@" not in text:
+            return []
+        return super().analyze(text, entities, nlp_artifacts, regex_flags)

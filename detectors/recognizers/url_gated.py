@@ -1,0 +1,36 @@
+"""Presidio's URL recognizer, not run on texts that cannot hold a URL.
+
+Its patterns list every top-level domain and Python's `re` tries them at every position of every
+text (~0.6 ms a ticket). Every one holds `[a-z0-9.-]{1,253}[.]<top-level domain>`: a letter,
+digit, "." or "-", then a dot, then a letter. A text without that has no match, and its results
+are the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import UrlRecognizer
+
+_URL_GATE = re.compile(r"[A-Za-z0-9.\-]\.[A-Za-z]")
+
+
+class GatedUrlRecognizer(UrlRecognizer):
+    """Presidio's `UrlRecognizer` (same name in results), skipped on texts without a dot
+    between a domain character and a letter."""
+
+    def __init__(self) -> None:
+        super().__init__(name="UrlRecognizer")
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        if not _URL_GATE.search(text):
+            return []
+        return super().analyze(text, entities, nlp_artifacts, regex_flags)
