@@ -134,3 +134,22 @@ def _words_regex(words: tuple[str, ...], whole: bool = False) -> re.Pattern[str]
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     end = r"(?![^\W_])" if whole else ""
     return re.compile(rf"(?<![^\W_])(?:{alternatives}){end}", re.IGNORECASE)
+
+
+class TextGate:
+    """Mixin for a Presidio pattern recognizer: `analyze` returns nothing at once for a text that
+    fails `passes`, a condition every match of its patterns meets (so results are the same)."""
+
+    def passes(self, text: str) -> bool:
+        raise NotImplementedError
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        if not self.passes(text):
+            return []
+        return super().analyze(text, entities, nlp_artifacts, regex_flags)  # type: ignore[misc]

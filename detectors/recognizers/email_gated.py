@@ -6,24 +6,16 @@ e-mail it matches holds an "@", so a text without one has no match and its resul
 
 from __future__ import annotations
 
-from presidio_analyzer import RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
+from detectors.recognizers.base import TextGate
 
-class GatedEmailRecognizer(EmailRecognizer):
+
+class GatedEmailRecognizer(TextGate, EmailRecognizer):
     """Presidio's `EmailRecognizer` (same name in results), skipped on texts without "@"."""
 
     def __init__(self) -> None:
         super().__init__(name="EmailRecognizer")
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        if "@" not in text:
-            return []
-        return super().analyze(text, entities, nlp_artifacts, regex_flags)
+    def passes(self, text: str) -> bool:
+        return "@" in text

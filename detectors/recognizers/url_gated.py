@@ -10,27 +10,19 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
 from presidio_analyzer.predefined_recognizers import UrlRecognizer
+
+from detectors.recognizers.base import TextGate
 
 _URL_GATE = re.compile(r"[A-Za-z0-9.\-]\.[A-Za-z]")
 
 
-class GatedUrlRecognizer(UrlRecognizer):
+class GatedUrlRecognizer(TextGate, UrlRecognizer):
     """Presidio's `UrlRecognizer` (same name in results), skipped on texts without a dot
     between a domain character and a letter."""
 
     def __init__(self) -> None:
         super().__init__(name="UrlRecognizer")
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
-        if not _URL_GATE.search(text):
-            return []
-        return super().analyze(text, entities, nlp_artifacts, regex_flags)
+    def passes(self, text: str) -> bool:
+        return _URL_GATE.search(text) is not None
