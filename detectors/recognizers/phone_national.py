@@ -31,8 +31,11 @@ _EXTENSION = (
     r"(?:[ \t]?[,;]?[ \t]?(?:ext(?:ension|n)?\.?|xtn|x\.?|poste|#|доб\.?)[ \t:.]{0,2}\d{1,20}#?)"
 )
 _NUMBER = rf"{_FIRST}(?:{_SEP}{_GROUP}){{0,7}}"
+# A date: three fields, no fourth after them ("12-34-56-78" is a number in pairs), day and month
+# in range (checked by `_is_date`).
 _DATE = re.compile(
-    r"(?<!\d)(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})(?!\d)"
+    r"(?<![\d./-])(?:(?P<y>\d{4})[./-](?P<a>\d{1,2})[./-](?P<b>\d{1,2})"
+    r"|(?P<c>\d{1,2})[./-](?P<d>\d{1,2})[./-]\d{2,4})(?![\d]|[./-]\d)"
 )
 _IP = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _EXTENSION_AT_END = re.compile(rf"{_EXTENSION}$", re.IGNORECASE)
@@ -111,6 +114,13 @@ class NationalPhoneRecognizer(ContextPatternRecognizer):
             7 <= len(digits) <= 15
             and number.count("(") == number.count(")")
             and not DECIMAL.fullmatch(number)
-            and not _DATE.search(number)
+            and not any(_is_date(m) for m in _DATE.finditer(number))
             and not _IP.fullmatch(number)
         )
+
+
+def _is_date(match: re.Match[str]) -> bool:
+    """Whether a `_DATE` match can be a date: a month 1-12 and a day 1-31 in either order."""
+    first, second = (match["a"], match["b"]) if match["y"] else (match["c"], match["d"])
+    one, two = int(first), int(second)
+    return (1 <= one <= 12 and 1 <= two <= 31) or (1 <= two <= 12 and 1 <= one <= 31)

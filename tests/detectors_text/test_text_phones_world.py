@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from detectors.recognizers.phone_national import NationalPhoneRecognizer
 from detectors.text import scan_texts
 
 PHONE = "PHONE_NUMBER"
@@ -67,3 +68,18 @@ def test_phone_written_anywhere_is_found_whole(text: str, number: str) -> None:
 def test_dates_amounts_and_ids_are_not_phones(text: str) -> None:
     """No PHONE_NUMBER on dates, amounts, ids, codes or numbers without a phone word."""
     assert _phones(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("My phone number is 45-67-89-12.", ["45-67-89-12"]),  # pairs: no month 45
+        ("portable : 06-12-34-56-78", ["06-12-34-56-78"]),  # a fourth group: no date
+        ("phone: 12/03/2024", []),  # a date after a phone word stays a date
+        ("call me 2024-03-12", []),
+    ],
+)
+def test_numbers_in_pairs_are_not_dates(text: str, expected: list[str]) -> None:
+    """Written for this test: digit groups that cannot be a date count after a phone word."""
+    found = NationalPhoneRecognizer().analyze(text, ["PHONE_NUMBER"])
+    assert [text[r.start : r.end] for r in found] == expected
