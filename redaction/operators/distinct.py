@@ -196,17 +196,23 @@ class ArrowMemo:
     def map(
         self, values: pa.Array | pa.ChunkedArray, compute: Callable[[pa.Array], pa.Array]
     ) -> pa.Array:
-        """`compute` (distinct non-null texts → results, same order) for each cell; nulls stay."""
+        """`compute` (distinct non-null texts → results, same order) for each cell; nulls stay.
+        In a column judged nearly all distinct (`unique`) `compute` gets every non-null cell, a
+        rare repeat included: results per value are the same, and nothing is encoded."""
         text = as_text(as_array(values))
         if self._unique is None and len(text) >= 1000:
             self._unique = pc.count_distinct(text).as_py() > 0.99 * len(text)
+        if self._unique:  # call ids, channels: no value to share, so no encoding either
+            if not text.null_count:
+                return pc.cast(compute(text), self.out_type)
+            fresh = pc.cast(compute(text.drop_null()), self.out_type)
+            return spread(fresh, text.is_valid().to_numpy(zero_copy_only=False))
         encoded = pc.dictionary_encode(text)
         distinct = encoded.dictionary
-        memory = None if self._unique else self._memory
+        memory = self._memory
         if memory is None or not len(distinct):
             fresh = pc.cast(compute(distinct), self.out_type)
-            if not self._unique:
-                self._remember(distinct, fresh, memory)
+            self._remember(distinct, fresh, memory)
             return fresh.take(encoded.indices)
         keys, results = memory
         slot = _slots_in(keys, distinct)  # memory index per distinct value, -1 when new
