@@ -35,8 +35,11 @@ Entities = tuple[Entity, ...]
 # end, entity type, score (exact), recognizer name.
 RawResult = tuple[int, int, str, float, str]
 RawResults = tuple[RawResult, ...]
-# ~230 bytes an entry, key and order included: at most ~35 MiB. A delivery's text batch (16,384
-# rows) of two columns makes ~100,000 entries (inputs, transformed texts and their entities).
+# ~230 bytes a spans or entities entry, key and order included; a raw-results entry holds ~20
+# bytes more per result. A delivery's text batch (16,384 rows) of two columns makes up to ~200,000
+# entries (inputs and transformed texts: their spans per operating point, entities and raw
+# results); the least recently used go first, which are the inputs' once their transformed texts
+# are made, so the verification that follows still finds what it asks for.
 DEFAULT_MAX_ENTRIES = 150_000
 _MAX_SCOPES = 64  # distinct scopes remembered before the cache starts afresh
 # Values are packed: 12 bytes a span, 10 an entity, labels by number (a tuple costs ~150 bytes).

@@ -22,6 +22,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from detectors import street_types as T
 from detectors.entities import STREET_ADDRESS
 from detectors.names import words
+from detectors.recognizers.base import found
 
 SCORE = 0.6
 MAX_WORDS = 14
@@ -94,14 +95,7 @@ class AddressLeadRecognizer(EntityRecognizer):
             end = _address_end(text, gap.end())
             if end is not None:
                 spans.append((gap.end(), end))
-        metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-        }
-        return [
-            RecognizerResult(STREET_ADDRESS, s, e, SCORE, recognition_metadata=dict(metadata))
-            for s, e in dict.fromkeys(spans)
-        ]
+        return [found(self, STREET_ADDRESS, s, e, SCORE) for s, e in dict.fromkeys(spans)]
 
 
 def _address_end(text: str, start: int) -> int | None:

@@ -12,8 +12,10 @@ import re
 from types import ModuleType
 from typing import ClassVar
 
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from detectors.nlp import NER_ENTITY_MAPPING
 
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 VALUE_GROUP = "value"  # a pattern may mark the entity inside a larger match: (?P<value>...)
@@ -153,3 +155,25 @@ class TextGate:
         if not self.passes(text):
             return []
         return super().analyze(text, entities, nlp_artifacts, regex_flags)  # type: ignore[misc]
+
+
+def found(
+    recognizer: EntityRecognizer, entity: str, start: int, end: int, score: float
+) -> RecognizerResult:
+    """A result of `recognizer` with its name and id in the metadata, as Presidio's analyzer and
+    `detectors.text` read them (for recognizers that do not build results from a `Pattern`)."""
+    return RecognizerResult(
+        entity, start, end, score,
+        recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
+        },
+    )  # fmt: skip
+
+
+def reported_spans(nlp_artifacts: NlpArtifacts | None) -> list[tuple[int, int]]:
+    """The character spans of the entities spaCy found that we report (a person, a place, a
+    date: `nlp.NER_ENTITY_MAPPING`); organisations and the like are not among them."""
+    doc = getattr(nlp_artifacts, "tokens", None)
+    ents = doc.ents if doc is not None else ()
+    return [(e.start_char, e.end_char) for e in ents if e.label_ in NER_ENTITY_MAPPING]

@@ -16,6 +16,7 @@ person, place or date; a name spaCy calls an organisation is claimed).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
@@ -23,7 +24,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.entities import PERSON
 from detectors.names import fold, gazetteer
-from detectors.nlp import NER_ENTITY_MAPPING
+from detectors.recognizers.base import found, reported_spans
 
 SCORE = 0.5
 MAX_ZIPF = 3.8
@@ -44,7 +45,7 @@ _SENTENCE_START = re.compile(r"(?:\A|[.!?:;\n\"“(\[*>-])[ \t]*\Z")
 
 
 @cache
-def _zipf() -> object:
+def _zipf() -> Callable[[str, str], float]:
     from wordfreq import zipf_frequency
 
     return zipf_frequency
@@ -52,7 +53,7 @@ def _zipf() -> object:
 
 def load_frequencies() -> None:
     """Read the English word list now (~0.2 s), so that forked workers inherit it."""
-    _zipf()("the", "en")  # type: ignore[operator]
+    _zipf()("the", "en")
 
 
 class PersonSurnameRecognizer(EntityRecognizer):
@@ -69,9 +70,7 @@ class PersonSurnameRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         """Every lone name of the module doc."""
         names = gazetteer()
-        doc = getattr(nlp_artifacts, "tokens", None)
-        ents = doc.ents if doc is not None else ()
-        taken = [(e.start_char, e.end_char) for e in ents if e.label_ in NER_ENTITY_MAPPING]
+        taken = reported_spans(nlp_artifacts)
         zipf = _zipf()
         language = self.supported_language if self.supported_language in ("en", "fr") else "en"
         results = []
@@ -86,17 +85,10 @@ class PersonSurnameRecognizer(EntityRecognizer):
                 lone = names.is_first_name(word) and bool(_ACTS.match(text, end))
             else:
                 lone = not _capitalised_around(text, start, end) and (
-                    zipf(fold(word), language) < MAX_ZIPF  # type: ignore[operator]
+                    zipf(fold(word), language) < MAX_ZIPF
                 )
-            if not lone:
-                continue
-            metadata = {
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            }
-            results.append(
-                RecognizerResult(PERSON, start, end, SCORE, recognition_metadata=metadata)
-            )
+            if lone:
+                results.append(found(self, PERSON, start, end, SCORE))
         return results
 
 

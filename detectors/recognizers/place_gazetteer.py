@@ -28,8 +28,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.entities import LOCATION, POSTAL_CODE
 from detectors.names import gazetteer
-from detectors.nlp import NER_ENTITY_MAPPING
 from detectors.places import PlaceGazetteer, place_key, places
+from detectors.recognizers.base import found, reported_spans
 
 SCORE = 0.6
 _WORD = re.compile(r"(?<![\w@#/])[^\W\d_][^\W\d_'’.]*(?:['’][^\W\d_]+)*")
@@ -73,35 +73,25 @@ class PlaceGazetteerRecognizer(EntityRecognizer):
         """Every place name of the gazetteer that passes the rules of the module doc."""
         gaz = places()
         words = [m.span() for m in _WORD.finditer(text)]
-        doc = getattr(nlp_artifacts, "tokens", None)
-        ents = doc.ents if doc is not None else ()
-        taken = [(e.start_char, e.end_char) for e in ents if e.label_ in NER_ENTITY_MAPPING]
+        taken = reported_spans(nlp_artifacts)
         results = []
         i = 0
         while i < len(words):
-            found = _longest(text, words, i, gaz)
-            if found is None:
+            place = _longest(text, words, i, gaz)
+            if place is None:
                 i += 1
                 continue
-            count, start, end = found
-            if _counts(text, start, end, count, gaz) and not any(
+            count, start, end = place
+            region = gaz.is_region(text[start:end])
+            if _counts(text, start, end, count, region) and not any(
                 s < end and start < e for s, e in taken
             ):
-                results.append(self._result(LOCATION, start, end))
-            code = _CODE_AFTER.match(text, end) if gaz.is_region(text[start:end]) else None
+                results.append(found(self, LOCATION, start, end, SCORE))
+            code = _CODE_AFTER.match(text, end) if region else None
             if code and not _YEAR.fullmatch(code[1]):
-                results.append(self._result(POSTAL_CODE, *code.span(1)))
+                results.append(found(self, POSTAL_CODE, *code.span(1), SCORE))
             i += count
         return results
-
-    def _result(self, entity: str, start: int, end: int) -> RecognizerResult:
-        return RecognizerResult(
-            entity, start, end, SCORE,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
-        )  # fmt: skip
 
 
 def _longest(
@@ -123,10 +113,12 @@ def _longest(
     return None
 
 
-def _counts(text: str, start: int, end: int, count: int, gaz: PlaceGazetteer) -> bool:
+def _counts(text: str, start: int, end: int, count: int, region: bool) -> bool:
+    """Whether the place name at `start:end` (`count` words; a country, state or province when
+    `region`) counts, by the rules of the module doc."""
     span = text[start:end]
     names = gazetteer()
-    if gaz.is_region(span):
+    if region:
         if span[0].isupper():
             return not (count == 1 and _sentence_start(text, start) and names.is_common(span))
         key = place_key(span)
@@ -147,7 +139,7 @@ def _counts(text: str, start: int, end: int, count: int, gaz: PlaceGazetteer) ->
     if after is None:
         return False
     following = after[1].split()
-    return any(gaz.is_region(" ".join(following[:n])) for n in range(1, len(following) + 1))
+    return any(places().is_region(" ".join(following[:n])) for n in range(1, len(following) + 1))
 
 
 def _sentence_start(text: str, start: int) -> bool:
