@@ -39,7 +39,8 @@ RawResults = tuple[RawResult, ...]
 # bytes more per result. A delivery's text batch (16,384 rows) of two columns makes up to ~200,000
 # entries (inputs and transformed texts: their spans per operating point, entities and raw
 # results); the least recently used go first, which are the inputs' once their transformed texts
-# are made, so the verification that follows still finds what it asks for.
+# are made: the verification that follows asks for the transformed texts, the most recent
+# (reasoned from the order of the stages, not measured at this size).
 DEFAULT_MAX_ENTRIES = 150_000
 _MAX_SCOPES = 64  # distinct scopes remembered before the cache starts afresh
 # Values are packed: 12 bytes a span, 10 an entity, labels by number (a tuple costs ~150 bytes).
