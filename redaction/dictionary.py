@@ -39,7 +39,13 @@ from redaction.errors import DictionaryError, DictionaryNotFoundError
 from redaction.operators.basic import InUtc
 from redaction.operators.freetext import TOKENIZED
 from redaction.operators.generalize import IPV6_PREFIX
-from redaction.operators.pseudonymize import DEFAULT_PREFIX, PREFIXES, TOKEN_HEX, is_caller_id
+from redaction.operators.pseudonymize import (
+    DEFAULT_PREFIX,
+    PREFIXES,
+    TOKEN_HEX,
+    is_caller_id,
+    is_channel,
+)
 from redaction.operators.registry import FieldContext
 from redaction.results import part_name
 
@@ -275,6 +281,14 @@ def _tokens(planned: PlannedColumn, scope: JoinScope) -> tuple[str, str]:
         what = (
             f"{token_format}: the name and the number of each caller id tokenized apart, the "
             "number as E.164 (its token is the one phone columns give it)"
+        )
+    elif is_channel(ctx):
+        token = _token(PREFIXES.get(ctx.entity or "", DEFAULT_PREFIX))
+        token_format = f"<technology>/{token}-<call sequence>"
+        what = (
+            f"{token_format}: the peer of each Asterisk channel name tokenized (keyed "
+            "HMAC-SHA-256; its token is the one an account column gives the same account), the "
+            f"technology and the switch's call sequence kept; other values {token} whole"
         )
     else:
         token_format = _token(PREFIXES.get(ctx.entity or "", DEFAULT_PREFIX))

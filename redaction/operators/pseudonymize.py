@@ -8,7 +8,8 @@ HMAC input, so a phone and an account with the same digits get unrelated tokens.
 
 Caller-id cells (`"Jane Roe" <5145550123>`) are split: the name becomes a PERSON token and the
 number a PHONE token — the same token the number gets in `src`/`dst` — so joins still work:
-`"PERSON_…" <PHONE_…>`.
+`"PERSON_…" <PHONE_…>`. Channel columns (`SIP/ACCT-1234-0000002a`) keep the technology and the
+call sequence and tokenize the peer alone (`channels`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from detectors.live_mapping import LiveMapping
 from detectors.validators import digits_only, international_as_plus, to_e164
 from policy.operators import NoParams, OperatorName
 from redaction.errors import MissingKeyError
-from redaction.operators import canonical
+from redaction.operators import canonical, channels
 from redaction.operators.distinct import (
     MEMO_MAX,
     STRING,
@@ -54,6 +55,7 @@ DEFAULT_PREFIX = "TOKEN"
 SEEN_MAX = 100_000  # normalised values whose tokens the per-value path remembers
 TOKEN_RE2 = r"^[A-Z][A-Z0-9]*_[0-9a-f]{16}$"
 CALLER_ID_TOKENS = r'^(?:"(?:PERSON_[0-9a-f]{16})?" <(?:PHONE_[0-9a-f]{16})?>|[A-Z]+_[0-9a-f]{16})$'
+CHANNEL_TOKENS = rf"^(?:[A-Z][A-Z0-9]*_[0-9a-f]{{16}}|{channels.CHANNEL_TOKEN})$"
 _CALLER_ID = re.compile(r'^\s*"?([^"<]*?)"?\s*<([^<>]*)>\s*$')
 
 
@@ -230,6 +232,15 @@ class Pseudonymizer:
         person = self.tokenizer(entities.PERSON)(name)
         return f'"{person}" <{self.tokenizer(entities.PHONE_NUMBER)(number)}>'
 
+    def channel(self, entity: str | None, value: str) -> str:
+        """A channel name's peer tokenized, its technology and call sequence kept; any other
+        value tokenized whole."""
+        parts = channels.split(value)
+        if parts is None:
+            return self.tokenizer(entity)(value)
+        tech, peer, sequence = parts
+        return f"{tech}/{self.tokenizer(entity)(peer)}-{sequence}"
+
 
 _TOKENS_PER_CHUNK = 1 << 20  # keeps a chunk's token buffer far below 2 GiB (int32 offsets)
 _HEX_DIGITS = np.frombuffer(b"0123456789abcdef", np.uint8)
@@ -285,6 +296,11 @@ def pseudonymizer_for(ctx: FieldContext) -> Pseudonymizer:
     return Pseudonymizer(ctx.key.derive(KEY_LABEL))
 
 
+def is_channel(ctx: FieldContext) -> bool:
+    """A field of Asterisk channel names (`channel`, `dstchannel`) that is no caller id."""
+    return channels.is_channel_field(ctx.field) and not is_caller_id(ctx)
+
+
 def is_caller_id(ctx: FieldContext) -> bool:
     """A field holding a name and a number together (Asterisk `clid`)."""
     both = {entities.PERSON, entities.PHONE_NUMBER} <= set(ctx.entity_types)
@@ -306,12 +322,13 @@ class Pseudonymize:
     pseudonymizer: Pseudonymizer
     entity: str | None
     caller_id: bool = False
+    channel: bool = False
     output_type: pa.DataType = STRING
     memories: MemoryBank | None = field(default=None, repr=False, compare=False)
     _memos: dict[str, ArrowMemo] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:  # the memos hold raw values: never pickled
-        return {k: getattr(self, k) for k in ("pseudonymizer", "entity", "caller_id",
+        return {k: getattr(self, k) for k in ("pseudonymizer", "entity", "caller_id", "channel",
                                               "output_type", "memories")}  # fmt: skip
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -322,6 +339,8 @@ class Pseudonymize:
         text = as_text(as_array(array))
         if self.caller_id:
             return self._caller_ids(text)
+        if self.channel:
+            return self._memo(_CHANNEL_MEMO).map(text, self._new_channels)
         return self._tokens(self.entity, text)
 
     def _memo(self, name: str, first: pa.Array | None = None) -> ArrowMemo:
@@ -409,6 +428,20 @@ class Pseudonymize:
             and memo is self.memories.memo(self.pseudonymizer.scope, entities.PHONE_NUMBER)
         )
 
+    def _new_channels(self, values: pa.Array) -> pa.Array:
+        """Channel names split column-wise, their peers tokenized (once per distinct peer, from
+        memory); cells that are no channel name are tokenized whole."""
+        split = channels.split_column(values)
+        if split is None:
+            return self._new_tokens(self.entity, values)
+        matched, parts = split
+        where = matched.to_numpy(zero_copy_only=False)
+        joined = channels.joined(parts, self._tokens(self.entity, parts.peer))
+        if where.all():
+            return joined
+        others = self._new_tokens(self.entity, values.filter(pc.invert(matched)))
+        return pc.if_else(matched, spread(joined, where), spread(others, ~where))
+
     def _new_caller_ids(self, values: pa.Array) -> pa.Array:
         """`"Name" <number>` split column-wise; cells the split does not cover go to Python."""
         matched, names, numbers = canonical.split_caller_ids(values)
@@ -447,7 +480,9 @@ class Pseudonymize:
         """Non-blank cells that are not tokens (or caller ids made of tokens)."""
         if not self.caller_id and all_tokens(array):
             return pa.array(np.zeros(len(array), dtype=bool))
-        return not_matching(array, CALLER_ID_TOKENS if self.caller_id else TOKEN_RE2)
+        if self.caller_id:
+            return not_matching(array, CALLER_ID_TOKENS)
+        return not_matching(array, CHANNEL_TOKENS if self.channel else TOKEN_RE2)
 
 
 # Byte classes of `TOKEN_RE2`: the first byte, the rest of the prefix, the hex digits.
@@ -490,6 +525,7 @@ def all_tokens(array: pa.Array | pa.ChunkedArray) -> bool:
 
 
 _PARSE_MEMO = "phone_parse"
+_CHANNEL_MEMO = "channel"  # whole channel names → their tokens (a column's own)
 _NORMALISED_MEMO = "phone_token"  # E.164 (or digits) → PHONE token, shared by phone columns
 PHONE_COLUMN_SHARE = 0.9  # of a column's first non-blank cells written like phone numbers
 
@@ -504,5 +540,9 @@ def _phone_column(first: pa.Array) -> bool:
 @register(OperatorName.PSEUDONYMIZE, keyed=True)
 def build_pseudonymize(params: NoParams, ctx: FieldContext) -> Pseudonymize:
     return Pseudonymize(
-        pseudonymizer_for(ctx), ctx.entity, is_caller_id(ctx), memories=ctx.memories
+        pseudonymizer_for(ctx),
+        ctx.entity,
+        is_caller_id(ctx),
+        is_channel(ctx),
+        memories=ctx.memories,
     )

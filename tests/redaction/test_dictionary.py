@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import CDR_CSV, CDR_SCHEMA, F, cdr_decision
@@ -101,6 +102,23 @@ def test_each_column_says_what_was_done_to_it(
     assert (entry.transformation, entry.token_format) == (transformation, token_format)
     assert entry.detail == detail.format(key_id=key.key_id)
     assert entry.join_scope == ("recipient" if token_format else None)
+
+
+def test_a_channel_column_says_what_is_kept_of_each_name(key, pack):
+    """A channel column's entry names the kept technology and call sequence, and the token its
+    peer shares with the account column."""
+    channel = F("channel", Verdict.PSEUDONYMIZE, "identity.account", ("ACCOUNT_NUMBER",),
+                "pseudonymize")  # fmt: skip
+    decision = cdr_decision(channel=channel)
+    plan = build_plan(decision, CDR_SCHEMA.append(pa.field("channel", pa.string())), key)
+    entry = next(c for c in build_dictionary(plan, decision, pack, []).columns
+                 if c.name == "channel")  # fmt: skip
+    assert entry.token_format == "<technology>/ACCT_<16 hex>-<call sequence>"
+    assert entry.detail.startswith(
+        "<technology>/ACCT_<16 hex>-<call sequence>: the peer of each Asterisk channel name "
+        "tokenized (keyed HMAC-SHA-256; its token is the one an account column gives the same "
+        "account), the technology and the switch's call sequence kept"
+    )
 
 
 def test_dropped_columns_are_listed_apart_with_their_reason(key, pack):

@@ -212,6 +212,43 @@ def test_caller_id_parts_get_the_tokens_of_their_columns():
     assert not any(clid.violations(pa.array(out)).to_pylist())
 
 
+def test_channel_names_keep_technology_and_sequence_and_share_the_account_token():
+    """`SIP/ACCT-…-0000002a` in a channel column: the peer gets the accountcode column's token,
+    the technology and the switch's call sequence stay; what is no channel name is tokenized
+    whole; the output passes the column's shape check, a peer left in clear does not."""
+    channel = build("pseudonymize", entity="ACCOUNT_NUMBER", field="dstchannel")
+    account = run(build("pseudonymize", entity="ACCOUNT_NUMBER", field="accountcode"),
+                  ["ACCT-000123", "ACCT-55", "x@from-internal", "DAHDI/1-1"])  # fmt: skip
+    values = ["SIP/ACCT-000123-0000002a", "PJSIP/acct-000123-7f3e9b01", "DAHDI/1-1", None, "",
+              "Local/x@from-internal-1545;2", "SIP/ACCT-55-0000002a",
+              "SIP/ACCT-55-00000029"]  # fmt: skip
+    out = run(channel, values)
+    assert out == [f"SIP/{account[0]}-0000002a", f"PJSIP/{account[0]}-7f3e9b01", account[3],
+                   None, "", f"Local/{account[2]}-1545;2", f"SIP/{account[1]}-0000002a",
+                   f"SIP/{account[1]}-00000029"]  # fmt: skip
+    assert not any(channel.violations(pa.array(out)).to_pylist())
+    clear = pa.array([out[0], "SIP/ACCT-000123-0000002a", "SIP/ACCT_0123456789abcdef-0000002a9"])
+    assert channel.violations(clear).to_pylist() == [False, True, True]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("device", "SIP/ACCT-96566089"),  # not a channel column: the digits are the account's
+        ("channel", "SIP/ACCT-96566089"),  # 8 decimal digits, not from 0: an account's, maybe
+        ("channel", "Local/100-0000002a;1"),  # a Local channel names exten@context
+        ("channel", "IAX2/peer-1234"),  # IAX2 numbers calls in decimal
+        ("channel", "SIP/carrier-w2/15145550123,60,tT"),  # a dial string
+        ("channel", "sip/acct-1-0000002a"),  # not a technology as Asterisk writes it
+        ("channel", "SIP/ACCT-1-0000002a\n"),  # a line break after it
+    ],
+)
+def test_values_that_are_no_channel_name_are_tokenized_whole(field, value):
+    """Nothing of these is kept: one token for the whole value."""
+    (out,) = run(build("pseudonymize", entity="ACCOUNT_NUMBER", field=field), [value])
+    assert out.startswith("ACCT_") and len(out) == 21
+
+
 def test_pseudonymize_int_column_and_missing_key():
     """Ints are tokenised as text; a keyed operator without a key fails at build time."""
     op = build("pseudonymize", entity="ACCOUNT_NUMBER", kind=pa.int64())
