@@ -183,7 +183,8 @@ def test_headerless_warning_names_file_and_count_never_a_value(
     (record,) = caplog.records
     message = record.getMessage()
     assert str(path) in message and "18 columns" in message
-    assert not [cell for cell in CDR_ROWS[0] if cell and cell in message]
+    said = message.replace(str(path), "")  # pytest's folder (`pytest-265`) may hold a short cell
+    assert not [cell for cell in CDR_ROWS[0] if cell and cell in said]
 
 
 def test_files_of_one_dataset_that_disagree_raise(tmp_path: Path) -> None:
