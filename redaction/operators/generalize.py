@@ -159,14 +159,12 @@ class IpPrefix:
         if self.prefix not in _IPV4_DONE:
             return changed_by(self, array)
         text = as_text(as_array(array))
-        done = pc.fill_null(pc.match_substring_regex(text, _IPV4_DONE[self.prefix]), False)
-        if not pc.all(pc.or_(done, pc.is_null(text))).as_py():
-            v6 = pc.fill_null(pc.match_substring_regex(text, IPV6_NETWORK_DONE), False)
-            done = pc.or_(done, v6)
-        if pc.all(pc.or_(done, pc.is_null(text))).as_py():
-            return pc.fill_null(pc.invert(done), False)
-        rest = changed_by(self, pc.if_else(done, _NULL_TEXT, text))
-        return pc.and_(pc.invert(done), rest)
+        # one pass, once per distinct network when they repeat (they do: few networks)
+        undone = not_matching(text, _NETWORK_DONE[self.prefix])
+        if not pc.any(undone).as_py():
+            return undone
+        rest = changed_by(self, pc.if_else(undone, text, _NULL_TEXT))
+        return pc.and_(undone, rest)
 
 
 _OCTET = r"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
@@ -179,6 +177,7 @@ _LEADING = IPV6_PREFIX // 16 - 1
 IPV6_NETWORK_DONE = rf"^(?:(?:{_HEXTET}:){{0,{_LEADING}}}[1-9a-f][0-9a-f]{{0,3}}::|::)$"
 _IPV4_DONE = {8: rf"^{_OCTET}\.0\.0\.0$", 16: rf"^{_OCTET}\.{_OCTET}\.0\.0$",
               24: rf"^{_OCTET}\.{_OCTET}\.{_OCTET}\.0$"}  # fmt: skip
+_NETWORK_DONE = {prefix: f"(?:{v4})|(?:{IPV6_NETWORK_DONE})" for prefix, v4 in _IPV4_DONE.items()}
 
 
 def year_of(value: str) -> str | None:
