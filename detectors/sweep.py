@@ -464,8 +464,7 @@ def _sweep_leaf(
     leaf: pa.Array, settings: DetectionSettings, column: str | None, skip: frozenset[str]
 ) -> dict[str, tuple[np.ndarray, str]]:
     """Per entity: element positions of `leaf` holding it, and a masked sample."""
-    encoded = pc.dictionary_encode(leaf)
-    distinct: pa.Array = encoded.dictionary
+    distinct, indices = _distinct(leaf)
     if not len(distinct):
         return {}
     cells = _Cells(distinct)
@@ -487,16 +486,34 @@ def _sweep_leaf(
                 cells.distinct, pa.array(mask), pa.array(list(consumed.values()), pa.string())
             )
         )
-        rows = _numpy(
-            pc.is_in(encoded.indices, value_set=pa.array(np.flatnonzero(verdict), pa.int32()))
-        )
-        positions = np.flatnonzero(rows)
+        if indices is None:  # each element is its own value
+            positions = np.flatnonzero(verdict)
+        else:
+            chosen = pa.array(np.flatnonzero(verdict), pa.int32())
+            positions = np.flatnonzero(_numpy(pc.is_in(indices, value_set=chosen)))
         earlier = hits.get(detector.entity_type)
         if earlier is not None:
             positions = np.union1d(earlier[0], positions)
             sample = earlier[1]
         hits[detector.entity_type] = (positions, sample)
     return hits
+
+
+_SAMPLE = 1024  # first elements looked at to tell a leaf that hardly repeats a value
+
+
+def _distinct(leaf: pa.Array) -> tuple[pa.Array, pa.Array | None]:
+    """The distinct values of `leaf` and each element's index among them; a leaf without nulls
+    whose first elements hardly repeat (call ids, channels) is taken as it is, indices None:
+    encoding it would cost more than the few repeats save."""
+    if (
+        len(leaf) > _SAMPLE
+        and not leaf.null_count
+        and pc.count_distinct(leaf.slice(0, _SAMPLE)).as_py() > 0.99 * _SAMPLE
+    ):
+        return leaf, None
+    encoded = pc.dictionary_encode(leaf)
+    return encoded.dictionary, encoded.indices
 
 
 class _Cells:

@@ -12,6 +12,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -149,6 +150,18 @@ def test_nested_values_are_checked(tmp_path: Path):
     assert found == {"EMAIL_ADDRESS": [True, False]}
     assert list(sweep_values(tags)["PHONE_NUMBER"].rows) == [False, True]
     assert list(sweep_values(labels)["IP_ADDRESS"].rows) == [False, True]
+
+
+def test_a_column_of_unique_values_is_swept_cell_by_cell_and_repeats_are_found():
+    """Call ids and channels hardly repeat, so they are swept without encoding: identifiers
+    among them are found at their rows, a repeated one at each of its rows."""
+    cells = [f"SIP/trunk-{i:08x}" for i in range(5_000)]
+    cells[3_000] = cells[4_999] = "bob@example.org"
+    cells[4_000] = "4111 1111 1111 1111"
+    found = sweep_values(pa.array(cells))
+    assert np.flatnonzero(found["EMAIL_ADDRESS"].rows).tolist() == [3_000, 4_999]
+    assert np.flatnonzero(found["CREDIT_CARD"].rows).tolist() == [4_000]
+    assert set(found) == {"EMAIL_ADDRESS", "CREDIT_CARD"}
 
 
 def test_verify_output_reads_every_column(tmp_path: Path):
