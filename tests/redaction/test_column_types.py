@@ -138,6 +138,24 @@ def test_whatever_is_typed_round_trips(words):
         assert back.to_pylist() == words
 
 
+@given(
+    st.lists(st.sampled_from(["0.0085", "0.0000", "", "12.5000", "0042", "x", None, "42",
+                              "2026-01-05 13:00:00"]),
+             min_size=1, max_size=6),
+    st.sampled_from([ColumnType(pa.decimal128(18, 4)), ColumnType(pa.decimal128(18, 4), None, True),
+                     ColumnType(pa.int64()), ColumnType(pa.timestamp("s"), "%Y-%m-%d %H:%M:%S")]),
+)  # fmt: skip
+def test_a_column_of_few_values_is_parsed_as_cell_by_cell(palette, column_type):
+    """Columns that repeat a few values (rates, times cut to the hour) are parsed once per
+    distinct value: the same typed values, or None, as parsing every cell."""
+    cells = [palette[(i * 7) % len(palette)] for i in range(5_000)]
+    column = pa.array(cells, pa.string())
+    expected = column_type._parse_exact(column)  # every cell
+    found = column_type.parse_exact(column)
+    assert (found is None) == (expected is None)
+    assert found is None or found.equals(expected)
+
+
 @pytest.mark.parametrize(
     ("batches", "expected"),
     [
