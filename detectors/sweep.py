@@ -378,8 +378,9 @@ def sweep_values(
         values = values.combine_chunks() if values.num_chunks else pa.array([], values.type)
     rows = len(values)
     found: dict[str, SweepHit] = {}
-    for leaf, index in cell_texts(values):
-        for entity, (hit, sample) in _sweep_leaf(leaf, settings, column, skip).items():
+    for leaf, index, numbers in cell_texts(values):
+        hits = _sweep_leaf(leaf, settings, column, skip, words=not numbers)
+        for entity, (hit, sample) in hits.items():
             mask = np.zeros(rows, dtype=bool)
             mask[hit if index is None else index[hit]] = True
             earlier = found.get(entity)
@@ -390,14 +391,15 @@ def sweep_values(
     return found
 
 
-def cell_texts(values: pa.Array) -> Iterator[tuple[pa.Array, np.ndarray | None]]:
-    """Every readable leaf of `values` as strings, with the row of each element (None: same)."""
+def cell_texts(values: pa.Array) -> Iterator[tuple[pa.Array, np.ndarray | None, bool]]:
+    """Every readable leaf of `values` as strings, with the row of each element (None: same)
+    and whether the leaf holds numbers (no words to read in them)."""
     yield from _leaves(values, None)
 
 
 def _leaves(
     values: pa.Array, index: np.ndarray | None
-) -> Iterator[tuple[pa.Array, np.ndarray | None]]:
+) -> Iterator[tuple[pa.Array, np.ndarray | None, bool]]:
     kind = values.type
     if pa.types.is_dictionary(kind):
         yield from _leaves(values.dictionary_decode(), index)
@@ -420,7 +422,11 @@ def _leaves(
     else:
         text = _as_text(values)
         if text is not None:
-            yield text, index
+            yield text, index, _is_number(kind)
+
+
+def _is_number(kind: pa.DataType) -> bool:
+    return pa.types.is_integer(kind) or pa.types.is_decimal(kind) or pa.types.is_floating(kind)
 
 
 def _as_text(values: pa.Array) -> pa.Array | None:
@@ -461,13 +467,18 @@ _HOPELESS = (
 
 
 def _sweep_leaf(
-    leaf: pa.Array, settings: DetectionSettings, column: str | None, skip: frozenset[str]
+    leaf: pa.Array,
+    settings: DetectionSettings,
+    column: str | None,
+    skip: frozenset[str],
+    words: bool = True,
 ) -> dict[str, tuple[np.ndarray, str]]:
-    """Per entity: element positions of `leaf` holding it, and a masked sample."""
+    """Per entity: element positions of `leaf` holding it, and a masked sample; without
+    `words` (a leaf of numbers), worded detectors are not run."""
     distinct, indices = _distinct(leaf)
     if not len(distinct):
         return {}
-    cells = _Cells(distinct)
+    cells = _Cells(distinct, words)
     if cells.closed:
         return {}
     hits: dict[str, tuple[np.ndarray, str]] = {}
@@ -484,7 +495,8 @@ def _sweep_leaf(
         cells = _Cells(
             pc.replace_with_mask(
                 cells.distinct, pa.array(mask), pa.array(list(consumed.values()), pa.string())
-            )
+            ),
+            words,
         )
         if indices is None:  # each element is its own value
             positions = np.flatnonzero(verdict)
@@ -522,14 +534,14 @@ class _Cells:
     Each pass runs only over the cells the one before left open: most cells of most columns
     (amounts, durations, decimal call ids, dates) are hopeless after the first anchored pass."""
 
-    def __init__(self, distinct: pa.Array) -> None:
+    def __init__(self, distinct: pa.Array, words: bool = True) -> None:
         self.distinct = distinct
         size = len(distinct)
         # Our own output (tokens, placeholders, masks) is hopeless too: no prefilter matches a
         # token's digits (a word character precedes them), so one anchored pass decides both.
         self.hopeless = _numpy(pc.match_substring_regex(distinct, _HOPELESS))
         # worded detectors (`jo at example dot com`) also read cells without digits
-        self.worded = self.matching(_WORDED, self.hopeless)
+        self.worded = self.matching(_WORDED, self.hopeless if words else np.zeros(size, bool))
         self.numeric = self.matching(r"^\s*\+?[0-9]+\s*$", ~self.hopeless)
         # one pass of all prefilters at once: the cells no detector needs to look at drop out
         self.maybe = self.matching(_ANY_PREFILTER, (~self.hopeless & ~self.numeric) | self.worded)
