@@ -476,6 +476,7 @@ def _sweep_leaf(
     """Per entity: element positions of `leaf` holding it, and a masked sample; without
     `words` (a leaf of numbers), worded detectors are not run."""
     distinct, indices = _distinct(leaf)
+    distinct = _integral_as_digits(distinct)
     if not len(distinct):
         return {}
     cells = _Cells(distinct, words)
@@ -512,6 +513,18 @@ def _sweep_leaf(
 
 
 _SAMPLE = 1024  # first elements looked at to tell a leaf that hardly repeats a value
+_INTEGRAL = r"^(\s*[-+]?[0-9]+)\.0+(\s*)$"
+
+
+def _integral_as_digits(distinct: pa.Array) -> pa.Array:
+    """Whole numbers written with a fraction of zeros (`15145550199.0`: a spreadsheet's export
+    of a number column, or a decimal column's text) as their digits, as integral floats are
+    read; other cells unchanged. Only the cells holding `.0` are rewritten."""
+    maybe = pc.fill_null(pc.match_substring(distinct, ".0"), False)
+    if not pc.any(maybe).as_py():
+        return distinct
+    rewritten = pc.replace_substring_regex(distinct.filter(maybe), _INTEGRAL, r"\1\2")
+    return pc.replace_with_mask(distinct, maybe, rewritten)
 
 
 def _distinct(leaf: pa.Array) -> tuple[pa.Array, pa.Array | None]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -124,6 +125,25 @@ def test_integer_phone_numbers_are_read_as_digits(tmp_path: Path):
                              "duration": pa.array([61, 7], pa.int64())}), path)  # fmt: skip
     _assert_blocked(_deliver_kept(path, tmp_path / "out"), tmp_path / "out", "callee",
                     "PHONE_NUMBER", 2)  # fmt: skip
+
+
+def test_whole_numbers_written_with_a_zero_fraction_are_read_as_digits(tmp_path: Path):
+    """A spreadsheet exports a number column as `15145550199.0`, a decimal column holds it as
+    15145550199.0: both are the phone number; amounts and call ids with a fraction are not."""
+    text = _write_csv(tmp_path / "in" / "t.csv",
+                      {"callee": ["15145550199.0", " 15145550123.00", "61.0"],
+                       "uniqueid": ["1767225630.0", "1767225654.1", "1767225654.10"],
+                       "amount": ["12.50", "0.0085", "3.0"]})  # fmt: skip
+    _assert_blocked(_deliver_kept(text, tmp_path / "out"), tmp_path / "out", "callee",
+                    "PHONE_NUMBER", 2)  # fmt: skip
+    decimals = tmp_path / "in" / "d.parquet"
+    callee = pa.array([Decimal("15145550199.0"), Decimal("1767225630.0")], pa.decimal128(38, 1))
+    pq.write_table(pa.table({"callee": callee}), decimals)
+    _assert_blocked(_deliver_kept(decimals, tmp_path / "out2"), tmp_path / "out2", "callee",
+                    "PHONE_NUMBER", 1)  # fmt: skip
+    clean = _write_csv(tmp_path / "in" / "c.csv", {"uniqueid": ["1767225630.0", "1767225654.1"],
+                                                   "amount": ["12.50", "3.0"]})  # fmt: skip
+    assert _deliver_kept(clean, tmp_path / "out3").outcome is DeliveryOutcome.DELIVERED
 
 
 @pytest.mark.parametrize(
