@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from redaction.operators.distinct import repeats
+
 # decimal128 precision: 18 digits fit Parquet's int64 encoding; wider values take 38.
 DECIMAL_PRECISIONS = (18, 38)
 TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
@@ -63,7 +65,7 @@ class ColumnType:
         it, else None (one parse serves both the check and the write)."""
         if self.empty_as_null and values.null_count:
             return None  # nulls beside empty strings: two values one type cannot tell apart
-        if len(values) > 4 * _SAMPLE and _repeats(values):  # rates, generalized times
+        if repeats(values):  # rates, generalized times
             encoded = pc.dictionary_encode(values)
             parsed = self._parse_exact(encoded.dictionary)
             return None if parsed is None else parsed.take(encoded.indices)
@@ -79,15 +81,6 @@ class ColumnType:
             return None
         same = pc.all(pc.fill_null(pc.equal(back, values), True)).as_py() is not False
         return parsed if same else None
-
-
-_SAMPLE = 1024  # first cells looked at to tell a column of few distinct values
-
-
-def _repeats(values: pa.Array) -> bool:
-    """At most a quarter of the first `_SAMPLE` cells are distinct values: parsing and writing
-    back each distinct value once, then taking, is then cheaper than doing it cell by cell."""
-    return pc.count_distinct(values.slice(0, _SAMPLE), mode="all").as_py() <= _SAMPLE // 4
 
 
 def infer_type(values: pa.Array | pa.ChunkedArray) -> ColumnType | None:

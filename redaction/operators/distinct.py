@@ -53,7 +53,7 @@ def not_matching(values: pa.Array, pattern: str) -> pa.Array:
     A column whose first cells repeat a lot (generalized times, networks) is matched once per
     distinct value: encoding it costs a quarter of matching every cell."""
     text = as_text(as_array(values))
-    if len(text) > 4 * _SAMPLE and _repeats(text):
+    if repeats(text):
         encoded = pc.dictionary_encode(text)
         return pc.fill_null(_not_matching(encoded.dictionary, pattern).take(encoded.indices), False)
     return _not_matching(text, pattern)
@@ -62,8 +62,11 @@ def not_matching(values: pa.Array, pattern: str) -> pa.Array:
 _SAMPLE = 1024  # first cells looked at to tell a column of few distinct values
 
 
-def _repeats(text: pa.Array) -> bool:
-    """At most a quarter of the first `_SAMPLE` cells are distinct values."""
+def repeats(text: pa.Array) -> bool:
+    """A long column whose first `_SAMPLE` cells are at most a quarter distinct values: work
+    per distinct value, then a take, costs less than work per cell."""
+    if len(text) <= 4 * _SAMPLE:
+        return False
     return pc.count_distinct(text.slice(0, _SAMPLE)).as_py() <= _SAMPLE // 4
 
 

@@ -209,6 +209,9 @@ def test_ip_networks_built_from_bytes_equal_the_per_value_networks(cells, prefix
     column = pa.array(cells, pa.string())
     assert op(column).to_pylist() == expected
     assert op(column.slice(1)).to_pylist() == expected[1:]
+    # a long column of these few values (peers repeat): networks per distinct value, then taken
+    many = pa.array([cells[i % len(cells)] for i in range(5_000)], pa.string())
+    assert op(many).to_pylist() == [expected[i % len(cells)] for i in range(5_000)]
 
 
 @settings(max_examples=50, deadline=None)
