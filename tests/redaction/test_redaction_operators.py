@@ -231,6 +231,16 @@ def test_channel_names_keep_technology_and_sequence_and_share_the_account_token(
     assert channel.violations(clear).to_pylist() == [False, True, True]
 
 
+def test_a_pickled_channel_operator_still_splits_channel_names():
+    """Worker processes get the operator pickled: it still keeps technology and sequence."""
+    import pickle
+
+    channel = build("pseudonymize", entity="ACCOUNT_NUMBER", field="channel")
+    values = ["SIP/ACCT-000123-0000002a", "DAHDI/1-1"]
+    assert run(pickle.loads(pickle.dumps(channel)), values) == run(channel, values)
+    assert run(channel, values)[0].endswith("-0000002a")
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
