@@ -477,7 +477,8 @@ class Pseudonymize:
         return spread(tokens, values.is_valid().to_numpy(zero_copy_only=False))
 
     def violations(self, array: pa.Array) -> pa.Array:
-        """Non-blank cells that are not tokens (or caller ids made of tokens)."""
+        """Non-blank cells that are not tokens (or caller ids made of tokens, or in a channel
+        column channel names whose peer is a token)."""
         if not self.caller_id and all_tokens(array):
             return pa.array(np.zeros(len(array), dtype=bool))
         if self.caller_id:
