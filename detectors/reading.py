@@ -82,6 +82,7 @@ _MIN_BLOCK = 1 << 16
 _MAX_BLOCK = 1 << 25
 _PARSE_BLOCK = 1 << 20  # pyarrow parses a line block in 1 MiB pieces (cache-sized), in this thread
 _BYTES_PER_ROW_GUESS = 256
+_BLOCK_LINES = 15  # sixteenths of a batch a CSV block aims at: lines vary, batches must not
 _QUOTE, _NEWLINE, _COMMA, _CR = ord('"'), ord("\n"), ord(","), ord("\r")
 _SLICE = 1 << 22  # vectorised record counting works on 4 MiB slices of a block
 MAX_QUOTED_LINES = 1_000  # a quoted field open longer than this is taken as never closed
@@ -214,8 +215,9 @@ def read_batches(
     decoder = _Decoder(path, codec, quarantine)
     if kind == "csv":
         tables = _read_csv(
-            path, compression, block, columns, quarantine, header, column_names, decoder
-        )
+            path, compression, block, columns, quarantine, header, column_names, decoder,
+            _BLOCK_LINES * batch_size // 16,
+        )  # fmt: skip
         shape: Callable[[pa.RecordBatch], pa.RecordBatch] = _unchanged
     else:
         tables = _read_jsonl(path, compression, block, columns, quarantine, decoder, codec)
@@ -226,10 +228,18 @@ def read_batches(
         schema = table.schema
         if table.num_rows:
             produced = True
-            for batch in table.combine_chunks().to_batches(max_chunksize=batch_size):
+            for batch in _even_batches(table.combine_chunks(), batch_size):
                 yield shape(batch)
     if not produced and schema is not None:  # a header without rows: keep the columns
         yield shape(_empty_batch(schema))
+
+
+def _even_batches(table: pa.Table, batch_size: int) -> list[pa.RecordBatch]:
+    """`table` in batches of at most `batch_size` rows, as even as can be (70,000 rows: two of
+    35,000, not 65,536 and 4,464): work per batch (memories probed, files written) is paid
+    once per batch, so a short batch costs nearly as much as a full one."""
+    parts = max(1, -(-table.num_rows // batch_size))
+    return table.to_batches(max_chunksize=max(1, -(-table.num_rows // parts)))
 
 
 def _unchanged(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -361,21 +371,28 @@ def _check_columns(path: Location, names: Sequence[str], wanted: Sequence[str] |
 
 
 def _blocks(
-    path: Location, compression: str | None, block: int, quoted: bool, decoder: _Decoder
+    path: Location,
+    compression: str | None,
+    block: int,
+    quoted: bool,
+    decoder: _Decoder,
+    lines: int | None = None,
 ) -> Iterator[tuple[int, bytes, bool]]:
     """Yield (first line number, UTF-8 bytes of whole lines, at end of file) blocks of `path`.
 
     `decoder` turns the file's bytes into UTF-8 as they are read. With `quoted`, a block never
     ends inside a double-quoted CSV field (an even count of quotes), unless a stray quote would
     make the block grow past 4 blocks: then it is cut at a line end and the damaged record is
-    isolated later.
+    isolated later. With `lines`, the first block has `block` bytes and the next ones about
+    `lines` lines at the bytes per line met so far (`_next_block`).
     """
     line = 1
     pending = b""
+    size, seen = block, 0
     try:
         with open_stream(path, compression) as stream:
             while True:
-                raw = stream.read(block)
+                raw = stream.read(size)
                 data = decoder.decode(raw, not raw, line + pending.count(b"\n"))
                 if not raw:
                     data = pending + data
@@ -394,11 +411,22 @@ def _blocks(
                 out, pending = (data, b"") if cut == len(data) else (data[:cut], data[cut:])
                 yield line, out, False
                 line += _count(out, _NEWLINE)
+                seen += len(out)
+                if lines:
+                    size = _next_block(seen, line - 1, lines)
     except (pa.ArrowException, OSError, EOFError):
         raise UnreadableFileError(
             f"{path}: could not be read or decompressed after line {line}; "
             f"expected {'a ' + compression + '-compressed' if compression else 'a'} text file"
         ) from None
+
+
+def _next_block(read: int, lines_read: int, lines: int) -> int:
+    """Bytes to read for about `lines` more lines, after `read` bytes held `lines_read`: a
+    block then makes one batch of `read_batches` rather than one full batch and a short one."""
+    if not lines_read:
+        return _MAX_BLOCK
+    return max(_MIN_BLOCK, min(_MAX_BLOCK, read * lines // lines_read))
 
 
 # --- encodings ---------------------------------------------------------------------------------
@@ -712,8 +740,9 @@ def _read_csv(
     header: bool,
     column_names: Sequence[str] | None,
     decoder: _Decoder,
+    lines: int | None = None,
 ) -> Iterator[pa.Table]:
-    blocks = _blocks(path, compression, block, quoted=True, decoder=decoder)
+    blocks = _blocks(path, compression, block, quoted=True, decoder=decoder, lines=lines)
     names = list(column_names) if column_names else None
     reader: _Block | None = None
     for first_line, data, at_end in blocks:
