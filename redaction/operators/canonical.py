@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detectors import entities
+from redaction.operators.distinct import spread
 
 # RE2 twin of `pseudonymize._PHONE_CHARS`; its ASCII classes accept a subset of what Python's do.
 PHONE_SHAPE = r"^\s*\+?[\d\s().\-]{7,24}$"
@@ -128,7 +129,7 @@ _RULES = {
 # Caller ids: RE2 twin of `pseudonymize._CALLER_ID`. RE2's `\s` is [\t\n\f\r ]; a cell with any
 # other character Python calls whitespace could split differently, so those go to Python.
 CALLER_ID = r'^\s*"?(?P<name>[^"<]*?)"?\s*<(?P<number>[^<>]*)>\s*$'
-_CALLER_ID_USUAL = r'^"(?P<name>[^"<]*)" <(?P<number>[^<>]*)>$'
+_CALLER_ID_USUAL = r'^(?:"(?P<name>[^"<]*)" )?<(?P<number>[^<>]*)>$'
 _OTHER_WHITESPACE = (
     "["
     + "".join(
@@ -141,17 +142,21 @@ _OTHER_WHITESPACE = (
 def split_caller_ids(text: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
     """(matched, name, number): the groups Python's caller-id pattern gives, where `matched`.
 
-    Cells written exactly as Asterisk writes them (`"Name" <number>`) are split with a pattern
-    without lazy or optional parts, four times faster; on such a cell `CALLER_ID` can only end
-    its lazy name at the closing quote, so both give the same groups. The rest get `CALLER_ID`.
+    Cells written exactly as Asterisk writes them (`"Name" <number>`, or `<number>` with no
+    name: name "") are split with a pattern without lazy parts, four times faster; on such a
+    cell `CALLER_ID` can only end its lazy name at the closing quote (or match it empty), so
+    both give the same groups. The rest that hold a `<` (which `CALLER_ID` needs) get
+    `CALLER_ID`, only they.
     """
     usual = pc.extract_regex(text, _CALLER_ID_USUAL)
     found = false_if_null(usual.is_valid())
     names, numbers = usual.field("name"), usual.field("number")
-    if not pc.all(pc.or_(found, pc.is_null(text))).as_py():
-        other = pc.extract_regex(pc.if_else(found, pa.scalar(None, pa.string()), text), CALLER_ID)
-        names = pc.if_else(found, names, other.field("name"))
-        numbers = pc.if_else(found, numbers, other.field("number"))
-        found = pc.or_(found, false_if_null(other.is_valid()))
+    rest = pc.and_(pc.invert(found), false_if_null(pc.match_substring(text, "<")))
+    if pc.any(rest).as_py():
+        where = rest.to_numpy(zero_copy_only=False)
+        other = pc.extract_regex(text.filter(rest), CALLER_ID)
+        names = pc.if_else(rest, spread(other.field("name"), where), names)
+        numbers = pc.if_else(rest, spread(other.field("number"), where), numbers)
+        found = pc.or_(found, false_if_null(spread(other.is_valid(), where)))
     plain = pc.invert(false_if_null(pc.match_substring_regex(text, _OTHER_WHITESPACE)))
     return pc.and_(found, plain), names, numbers

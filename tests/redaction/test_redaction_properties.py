@@ -87,6 +87,7 @@ CELLS = st.one_of(
     st.text(CELL_CHARS, max_size=28),
     st.builds(lambda a, n, f: f.format(a=a, l=n), AREA, LINE, st.sampled_from(FORMATS)),
     st.builds(lambda p, a, n: f'"{p}" <{a}555{n}>', st.text(CELL_CHARS, max_size=12), AREA, LINE),
+    st.builds(lambda a, n: f"<{a}555{n}>", AREA, LINE),
     st.none(),
 )
 COLUMN_ENTITIES = [("PHONE_NUMBER",), ("EMAIL_ADDRESS",), ("SIP_URI",), ("ACCOUNT_NUMBER",),
@@ -236,8 +237,10 @@ def test_hashed_column_equals_per_value_tokens_across_chunks(values, entity):
 @given(st.lists(CELLS, min_size=1, max_size=30))
 @example(['"Jane Roe " <5145550100>', '"" <5145550100>', '"Ann" <>', '"A"<5145550100>',
           ' "A" <1>', '"A" <1> ', '"A  B" <(514) 555-0100>', None])  # fmt: skip
+@example(["<5145550100>", "<>", " <1>", "<1> ", '"A" <1><2>', "<1>x<2>", "A <1>", "5145550100"])
 def test_usual_caller_id_split_equals_the_general_pattern(cells):
-    """The fast pattern for `"Name" <number>` cells gives the groups the general one gives."""
+    """The fast pattern for `"Name" <number>` and `<number>` cells gives the groups the general
+    one gives, and every cell the general one splits is split."""
     import pyarrow.compute as pc
 
     from redaction.operators import canonical
