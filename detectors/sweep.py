@@ -527,6 +527,21 @@ def _integral_as_digits(distinct: pa.Array) -> pa.Array:
     return pc.replace_with_mask(distinct, maybe, rewritten)
 
 
+def _holds_a(text: pa.Array) -> bool:
+    """Some cell holds an `a` or `A`, which every worded form (`at`, `arobase`) needs (no other
+    character folds to it): one look at the bytes spares a pass over call ids, times, amounts."""
+    if not pa.types.is_string(text.type):
+        return True  # not read here: the pass decides
+    if not len(text):
+        return False
+    offsets = np.frombuffer(text.buffers()[1], np.int32, len(text) + 1, text.offset * 4)
+    first, end = int(offsets[0]), int(offsets[-1])
+    if end == first:
+        return False
+    data = np.frombuffer(text.buffers()[2], np.uint8, end - first, first)
+    return bool(np.any((data | 0x20) == ord("a")))
+
+
 def _distinct(leaf: pa.Array) -> tuple[pa.Array, pa.Array | None]:
     """The distinct values of `leaf` and each element's index among them; a leaf without nulls
     whose first elements hardly repeat (call ids, channels) is taken as it is, indices None:
@@ -554,6 +569,7 @@ class _Cells:
         # token's digits (a word character precedes them), so one anchored pass decides both.
         self.hopeless = _numpy(pc.match_substring_regex(distinct, _HOPELESS))
         # worded detectors (`jo at example dot com`) also read cells without digits
+        words = words and _holds_a(distinct)
         self.worded = self.matching(_WORDED, self.hopeless if words else np.zeros(size, bool))
         self.numeric = self.matching(r"^\s*\+?[0-9]+\s*$", ~self.hopeless)
         # one pass of all prefilters at once: the cells no detector needs to look at drop out
