@@ -151,7 +151,9 @@ def split_caller_ids(text: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
     usual = pc.extract_regex(text, _CALLER_ID_USUAL)
     found = false_if_null(usual.is_valid())
     names, numbers = usual.field("name"), usual.field("number")
-    rest = pc.and_(pc.invert(found), false_if_null(pc.match_substring(text, "<")))
+    rest = pc.invert(pc.or_(found, pc.is_null(text)))  # not split yet
+    if pc.any(rest).as_py():
+        rest = pc.and_(rest, false_if_null(pc.match_substring(text, "<")))
     if pc.any(rest).as_py():
         where = rest.to_numpy(zero_copy_only=False)
         other = pc.extract_regex(text.filter(rest), CALLER_ID)
