@@ -384,7 +384,7 @@ def _blocks(
     ends inside a double-quoted CSV field (an even count of quotes), unless a stray quote would
     make the block grow past 4 blocks: then it is cut at a line end and the damaged record is
     isolated later. With `lines`, the first block has `block` bytes and the next ones about
-    `lines` lines at the bytes per line met so far (`_next_block`).
+    `lines` lines at the bytes per line met so far, never more than `block` (`_next_block`).
     """
     line = 1
     pending = b""
@@ -413,7 +413,7 @@ def _blocks(
                 line += _count(out, _NEWLINE)
                 seen += len(out)
                 if lines:
-                    size = _next_block(seen, line - 1, lines)
+                    size = _next_block(seen, line - 1, lines, block)
     except (pa.ArrowException, OSError, EOFError):
         raise UnreadableFileError(
             f"{path}: could not be read or decompressed after line {line}; "
@@ -421,12 +421,13 @@ def _blocks(
         ) from None
 
 
-def _next_block(read: int, lines_read: int, lines: int) -> int:
-    """Bytes to read for about `lines` more lines, after `read` bytes held `lines_read`: a
-    block then makes one batch of `read_batches` rather than one full batch and a short one."""
+def _next_block(read: int, lines_read: int, lines: int, most: int) -> int:
+    """Bytes to read for about `lines` more lines, after `read` bytes held `lines_read`, at most
+    `most` (memory stays as bounded as with fixed blocks): a block of short lines then makes one
+    batch of `read_batches` rather than one full batch and a short one."""
     if not lines_read:
-        return _MAX_BLOCK
-    return max(_MIN_BLOCK, min(_MAX_BLOCK, read * lines // lines_read))
+        return most
+    return max(_MIN_BLOCK, min(most, read * lines // lines_read))
 
 
 # --- encodings ---------------------------------------------------------------------------------
