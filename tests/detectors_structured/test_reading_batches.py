@@ -37,8 +37,8 @@ def test_csv_batches_after_the_first_block_are_nearly_full(tmp_path: Path) -> No
     assert min(sizes[2:-1]) >= 0.8 * BATCH, sizes
     assert len(batches) <= ROWS // (0.8 * BATCH) + 3
     read = pa.Table.from_batches(batches)
-    expected = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-        column_types={name: read.schema.field(name).type for name in read.schema.names}))  # fmt: skip
+    types = {name: read.schema.field(name).type for name in read.schema.names}
+    expected = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types=types))
     assert read.equals(expected)
     assert quarantine.count == 0 and quarantine.records == ROWS
 
