@@ -4,7 +4,8 @@ libphonenumber validates one number in ~0.5 ms; a 1M-row CDR holds ~50k distinct
 North-American (NANP) numbers its validity depends only on the first six national digits
 (area code + exchange: checked on 24,000 random numbers over 3,000 prefixes, and by a property
 test), so one representative per distinct prefix is validated and the verdict shared. Other
-numbers are validated one distinct value at a time with `detectors.validators.parse_phone`.
+numbers are validated once per distinct `+<digits>` key: by libphonenumber's own rules run
+column-wise (`plus_numbers`) where they decide, else with `detectors.validators.parse_phone`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from detectors.columns.plus_numbers import UNDECIDED, VALID, plus_numbers_valid
 from detectors.settings import DetectionSettings
 from detectors.validators import international_as_plus, parse_phone
 
@@ -35,14 +37,27 @@ def phones_valid(candidates: pa.Array, settings: DetectionSettings) -> np.ndarra
         national = pc.utf8_slice_codeunits(digits.filter(pa.array(nanp)), -10)
         verdict[nanp] = _nanp_valid(national)
     others = np.flatnonzero(~nanp)
-    region = settings.default_region
+    if len(others):
+        keys = [_international_key(v) for v in text.take(pa.array(others)).to_pylist()]
+        verdicts = _key_verdicts(list(dict.fromkeys(keys)), settings.default_region)
+        verdict[others] = [verdicts[key] for key in keys]
+    return verdict
+
+
+def _key_verdicts(keys: list[str], region: str) -> dict[str, bool]:
+    """`parse_phone(key, region) is not None` per distinct key: `+<digits>` keys (the region
+    plays no part in reading them) by libphonenumber's rules column-wise where they decide
+    (`plus_numbers_valid`), the rest one at a time."""
     verdicts: dict[str, bool] = {}
-    for i, value in zip(others, text.take(pa.array(others)).to_pylist(), strict=True):
-        key = _international_key(value)
+    plus = [key for key in keys if key.startswith("+")]
+    if plus:
+        for key, found in zip(plus, plus_numbers_valid(pa.array(plus, pa.string())), strict=True):
+            if found != UNDECIDED:
+                verdicts[key] = bool(found == VALID)
+    for key in keys:
         if key not in verdicts:
             verdicts[key] = parse_phone(key, region) is not None
-        verdict[i] = verdicts[key]
-    return verdict
+    return verdicts
 
 
 def _international_key(value: str) -> str:

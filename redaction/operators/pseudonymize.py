@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detectors import entities
+from detectors.columns.plus_numbers import UNDECIDED, VALID, plus_numbers_valid
 from detectors.entity_specs import Normaliser, registry_view, specs
 from detectors.live_mapping import LiveMapping
 from detectors.validators import digits_only, international_as_plus, to_e164
@@ -100,8 +101,35 @@ def _dialled_as_plus(canonical: str) -> str:
 
 
 def _parse_phones(canonical_forms: pa.Array) -> pa.Array:
-    """`_e164_or_digits` of each `[+]digits` string (`canonical.Prepared.parse`)."""
-    return pa.array([_e164_or_digits(v) for v in canonical_forms.to_pylist()], STRING)
+    """`_e164_or_digits` of each `[+]digits` string (`canonical.Prepared.parse`).
+
+    International numbers (`+…`, `011…`, `00…`) are validated column-wise with
+    libphonenumber's metadata (`plus_numbers_valid`): a valid one is its `+` form, which is its
+    E.164, an invalid one its digits. The numbers those rules leave undecided, and the others,
+    go to libphonenumber one at a time."""
+    forms = canonical_forms.fill_null("") if canonical_forms.null_count else canonical_forms
+    plus = _dialled_as_plus_column(forms)
+    verdict = plus_numbers_valid(plus)
+    out = pc.if_else(pa.array(verdict == VALID), plus, pc.utf8_ltrim(forms, "+"))
+    undecided = np.flatnonzero(verdict == UNDECIDED)
+    if len(undecided):
+        parsed = [_e164_or_digits(v) for v in forms.take(pa.array(undecided)).to_pylist()]
+        mask = np.zeros(len(forms), dtype=bool)
+        mask[undecided] = True
+        out = pc.replace_with_mask(out, pa.array(mask), pa.array(parsed, STRING))
+    if canonical_forms.null_count:
+        out = pc.if_else(canonical_forms.is_valid(), out, _NULL)
+    return out
+
+
+def _dialled_as_plus_column(forms: pa.Array) -> pa.Array:
+    """`_dialled_as_plus` of each `[+]digits` string, column-wise."""
+    length = pc.utf8_length(forms)
+    idd3 = canonical.false_if_null(pc.and_(pc.starts_with(forms, "011"), pc.greater(length, 11)))
+    idd2 = canonical.false_if_null(pc.and_(pc.starts_with(forms, "00"), pc.greater(length, 10)))
+    plus3 = pc.binary_join_element_wise("+", pc.utf8_slice_codeunits(forms, 3), "")
+    plus2 = pc.binary_join_element_wise("+", pc.utf8_slice_codeunits(forms, 2), "")
+    return pc.if_else(idd3, plus3, pc.if_else(idd2, plus2, forms))
 
 
 def normalise_ip(text: str) -> str:
