@@ -63,7 +63,7 @@ def _generated() -> list[str]:
 
 def test_every_verdict_is_libphonenumbers_on_every_calling_code() -> None:
     values = _generated()
-    verdict = plus_numbers_valid(pa.array(values))
+    verdict = plus_numbers_valid(pa.array(values), least=1)
     decided = verdict != UNDECIDED
     wrong = [v for v, got in zip(values, verdict, strict=True)
              if got != UNDECIDED and (got == VALID) != _library(v)]  # fmt: skip
@@ -79,7 +79,7 @@ def test_every_verdict_is_libphonenumbers_on_every_calling_code() -> None:
 def test_numbers_the_rules_cannot_decide_are_left_to_the_library() -> None:
     values = ["+61183112345678", "+610412345678", "+2801234567", "+1", "+44", "1234567",
               "+0123456789", "+3312345678901234567890", "+33 1 99 00 19 24", ""]  # fmt: skip
-    verdict = plus_numbers_valid(pa.array(values))
+    verdict = plus_numbers_valid(pa.array(values), least=1)
     assert (verdict == UNDECIDED).all(), dict(zip(values, verdict, strict=True))
 
 
@@ -90,7 +90,7 @@ def test_libphonenumbers_example_numbers(realdata: Path) -> None:
     with path.open(encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle) if row["e164"]]
     values = [row["e164"] for row in rows]
-    verdict = plus_numbers_valid(pa.array(values))
+    verdict = plus_numbers_valid(pa.array(values), least=1)
     for row, got in zip(rows, verdict, strict=True):
         if got != UNDECIDED:
             assert (got == VALID) == _library(row["e164"]), row["e164"]
@@ -133,3 +133,10 @@ def test_the_sweeps_verdicts_are_parse_phones_in_any_default_region(region: str)
     settings = DetectionSettings(default_region=region)
     expected = [parse_phone(v, region) is not None for v in values]
     assert phones_valid(pa.array(values), settings).tolist() == expected
+
+
+def test_a_calling_code_with_few_numbers_is_left_to_the_library() -> None:
+    """Below `least` numbers a code's patterns would cost more than the library's own check."""
+    values = ["+33199001924", "+33612345678"] + [f"+6141234{i:04d}" for i in range(20)]
+    verdict = plus_numbers_valid(pa.array(values), least=16)
+    assert (verdict[:2] == UNDECIDED).all() and (verdict[2:] != UNDECIDED).all()
