@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from detectors import entities
+from detectors.columns.base import bool_mask
 from detectors.columns.contact import OBFUSCATED_EMAIL, deobfuscate_email
 from detectors.columns.phones import phones_valid
 from detectors.masking import mask_value
@@ -61,13 +62,13 @@ def _each(check: Callable[[str], bool]) -> ManyValidator:
 
 def _phones(text: pa.Array, settings: DetectionSettings) -> np.ndarray:
     # A date (2026-11-05 0…), a decimal or an IPv4 address is never a phone number.
-    shaped = ~_numpy(pc.match_substring_regex(text, _NOT_PHONE_RE2))
+    shaped = ~bool_mask(pc.match_substring_regex(text, _NOT_PHONE_RE2))
     if settings.default_region in ("US", "CA"):
         # In a North-American default region a number without `+`, 00 or 011 is a national
         # one: 10 digits, or 11 with a leading 1 (epoch milliseconds are neither).
         digits = pc.utf8_length(pc.replace_substring_regex(text, r"[^0-9]+", ""))
-        national = _numpy(pc.and_(pc.greater_equal(digits, 10), pc.less_equal(digits, 11)))
-        international = _numpy(
+        national = bool_mask(pc.and_(pc.greater_equal(digits, 10), pc.less_equal(digits, 11)))
+        international = bool_mask(
             pc.match_substring_regex(text, r"^\s*(?:[Tt][Ee][Ll]:)?(?:\+|00|011)")
         )
         shaped &= national | international
@@ -503,7 +504,7 @@ def _sweep_leaf(
             positions = np.flatnonzero(verdict)
         else:
             chosen = pa.array(np.flatnonzero(verdict), pa.int32())
-            positions = np.flatnonzero(_numpy(pc.is_in(indices, value_set=chosen)))
+            positions = np.flatnonzero(bool_mask(pc.is_in(indices, value_set=chosen)))
         earlier = hits.get(detector.entity_type)
         if earlier is not None:
             positions = np.union1d(earlier[0], positions)
@@ -567,7 +568,7 @@ class _Cells:
         size = len(distinct)
         # Our own output (tokens, placeholders, masks) is hopeless too: no prefilter matches a
         # token's digits (a word character precedes them), so one anchored pass decides both.
-        self.hopeless = _numpy(pc.match_substring_regex(distinct, _HOPELESS))
+        self.hopeless = bool_mask(pc.match_substring_regex(distinct, _HOPELESS))
         # worded detectors (`jo at example dot com`) also read cells without digits
         words = words and _holds_a(distinct)
         self.worded = self.matching(_WORDED, self.hopeless if words else np.zeros(size, bool))
@@ -591,7 +592,7 @@ class _Cells:
         found = among.copy()
         if among.any():
             part = self.distinct.filter(pa.array(among))
-            found[among] = _numpy(pc.match_substring_regex(part, pattern))
+            found[among] = bool_mask(pc.match_substring_regex(part, pattern))
         return found
 
 
@@ -671,10 +672,6 @@ def _allow_key(text: str) -> str:
     by their lower-case text."""
     digits = "".join(ch for ch in text if ch.isdigit())
     return digits[-10:] if len(digits) >= 7 else text.strip().lower()
-
-
-def _numpy(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def normalise_name(column: str) -> str:
 def _not_our_output(distinct: pa.Array) -> np.ndarray:
     token = pc.match_substring_regex(distinct, PSEUDONYM_TOKEN)
     masked = pc.match_substring(distinct, MASK_CHAR)
-    return ~(_to_numpy(token) | _to_numpy(masked))
+    return ~(bool_mask(token) | bool_mask(masked))
 
 
 def _shape_mask(shape: Shape, distinct: pa.Array, settings: DetectionSettings) -> np.ndarray:
@@ -108,9 +108,9 @@ def _shape_mask(shape: Shape, distinct: pa.Array, settings: DetectionSettings) -
             f"pattern {shape.pattern!r} is not valid RE2 syntax (no look-around or "
             "backreferences); rewrite it with RE2-compatible constructs"
         ) from None
-    mask = _to_numpy(found)
+    mask = bool_mask(found)
     if shape.exclude is not None and mask.any():
-        mask &= ~_to_numpy(pc.match_substring_regex(distinct, shape.exclude))
+        mask &= ~bool_mask(pc.match_substring_regex(distinct, shape.exclude))
     checks = shape.validate is not None or shape.validate_many is not None
     if not mask.any() or (shape.extract is None and not checks):
         return mask
@@ -119,7 +119,7 @@ def _shape_mask(shape: Shape, distinct: pa.Array, settings: DetectionSettings) -
     if shape.extract is not None:
         candidates = pc.struct_field(pc.extract_regex(candidates, shape.extract), "value")
     if not checks:
-        mask[index] = _to_numpy(pc.is_valid(candidates))
+        mask[index] = bool_mask(pc.is_valid(candidates))
         return mask
     mask[index] = _validate_distinct(candidates, shape, settings)
     return mask
@@ -135,8 +135,9 @@ def _validate_distinct(
     else:
         validate = shape.validate
         good = pa.array([v for v in unique.to_pylist() if validate(v, settings)], pa.string())
-    return _to_numpy(pc.is_in(candidates, value_set=good))
+    return bool_mask(pc.is_in(candidates, value_set=good))
 
 
-def _to_numpy(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+def bool_mask(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean Arrow mask as a numpy array, nulls false."""
     return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)

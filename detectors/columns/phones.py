@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from detectors.columns.base import bool_mask
 from detectors.columns.plus_numbers import UNDECIDED, VALID, plus_numbers_valid
 from detectors.settings import DetectionSettings
 from detectors.validators import international_as_plus, parse_phone
@@ -25,12 +26,12 @@ def phones_valid(candidates: pa.Array, settings: DetectionSettings) -> np.ndarra
     """One verdict per candidate string: does it parse as a valid phone number."""
     text = pc.replace_substring_regex(pc.utf8_trim_whitespace(candidates), r"^[Tt][Ee][Ll]:", "")
     digits = pc.replace_substring_regex(text, r"[^0-9]+", "")
-    plus = _np(pc.starts_with(text, "+"))
-    eleven = _np(pc.match_substring_regex(digits, r"^1[0-9]{10}$"))
-    ten = _np(pc.match_substring_regex(digits, r"^[0-9]{10}$"))
+    plus = bool_mask(pc.starts_with(text, "+"))
+    eleven = bool_mask(pc.match_substring_regex(digits, r"^1[0-9]{10}$"))
+    ten = bool_mask(pc.match_substring_regex(digits, r"^[0-9]{10}$"))
     # Same reading as parse_phone: +1 and 11 digits, or (in a NANP region) 10 or 1+10 digits.
     home = settings.default_region in _NANP_REGIONS
-    first = _np(pc.match_substring_regex(text, r"^[0-9(]"))
+    first = bool_mask(pc.match_substring_regex(text, r"^[0-9(]"))
     nanp = (plus & eleven) | (~plus & first & home & (eleven | ten))
     verdict = np.zeros(len(candidates), dtype=bool)
     if nanp.any():
@@ -74,8 +75,4 @@ def _nanp_valid(national: pa.Array) -> np.ndarray:
     for number in pc.unique(national).to_pylist():
         representative.setdefault(number[:6], number)
     good = [p for p, n in representative.items() if parse_phone("+1" + n, "US") is not None]
-    return _np(pc.is_in(prefixes, value_set=pa.array(good, pa.string())))
-
-
-def _np(mask: pa.Array) -> np.ndarray:
-    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
+    return bool_mask(pc.is_in(prefixes, value_set=pa.array(good, pa.string())))

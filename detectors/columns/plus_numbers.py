@@ -32,6 +32,8 @@ import pyarrow.compute as pc
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
 from phonenumbers.phonenumberutil import REGION_CODE_FOR_NON_GEO_ENTITY
 
+from detectors.columns.base import bool_mask
+
 VALID, INVALID, UNDECIDED = 1, 0, -1
 LEAST_PER_CODE = 16  # numbers of one calling code for its rules to pay (see `plus_numbers_valid`)
 # The number types `_number_type_helper` tries after the general description, in its order.
@@ -69,7 +71,7 @@ def plus_numbers_valid(values: pa.Array, least: int = LEAST_PER_CODE) -> np.ndar
     rules can tell. A calling code with fewer than `least` numbers here is left undecided: its
     patterns cost ~0.2 ms to compile and run, ten numbers' worth of the library's own check."""
     verdict = np.full(len(values), UNDECIDED, dtype=np.int8)
-    shaped = _numpy(pc.match_substring_regex(values, _PLUS_DIGITS))
+    shaped = bool_mask(pc.match_substring_regex(values, _PLUS_DIGITS))
     if not shaped.any():
         return verdict
     where = np.flatnonzero(shaped)
@@ -154,12 +156,8 @@ def _matching(values: pa.Array, pattern: str, among: np.ndarray) -> np.ndarray:
     found = np.zeros(len(values), dtype=bool)
     if among.any():
         part = values.filter(pa.array(among))
-        found[among] = _numpy(pc.match_substring_regex(part, pattern))
+        found[among] = bool_mask(pc.match_substring_regex(part, pattern))
     return found
-
-
-def _numpy(mask: pa.Array) -> np.ndarray:
-    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 @cache
